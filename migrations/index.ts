@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import type { MeschainMigration, MigrationContext } from './context';
+import * as syncCore from './20261125_001_sync_core';
+import * as captureTriggers from './20261125_002_capture_triggers';
+
+export type { MigrationContext };
+
+/** In order. Imported statically so tsx, tsc and a bundled build all see the same list. */
+const MIGRATIONS: Array<[string, MeschainMigration]> = [
+  ['20261125_001_sync_core', syncCore],
+  ['20261125_002_capture_triggers', captureTriggers],
+];
+
+/** Knex migration source that hands each migration the OpenCart prefix as well as knex. */
+class MeschainMigrationSource implements Knex.MigrationSource<string> {
+  constructor(private readonly ctx: MigrationContext) {}
+  async getMigrations(): Promise<string[]> {
+    return MIGRATIONS.map(([name]) => name);
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  async getMigration(name: string): Promise<Knex.Migration> {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    const [, migration] = found;
+    return { up: (knex: Knex) => migration.up(knex, this.ctx), down: (knex: Knex) => migration.down(knex, this.ctx) };
+  }
+}
+
+function migratorConfig(ctx: MigrationContext): Knex.MigratorConfig {
+  return {
+    migrationSource: new MeschainMigrationSource(ctx),
+    tableName: 'meschain_migrations',
+    // DDL auto-commits in MySQL anyway; each migration guards itself so a re-run is harmless.
+    disableTransactions: true,
+  };
+}
+
+export async function migrateLatest(knex: Knex, ctx: MigrationContext): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest(migratorConfig(ctx))) as [number, string[]];
+  return applied;
+}
+
+/** Rolls back every meschain migration: drops the triggers and the meschain_* tables. */
+export async function migrateDownAll(knex: Knex, ctx: MigrationContext): Promise<string[]> {
+  const [, undone] = (await knex.migrate.rollback(migratorConfig(ctx), true)) as [number, string[]];
+  return undone;
+}
+
+export async function migrateDownOne(knex: Knex, ctx: MigrationContext): Promise<string[]> {
+  const [, undone] = (await knex.migrate.down(migratorConfig(ctx))) as [number, string[]];
+  return undone;
+}

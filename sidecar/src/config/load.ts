@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { configSchema, type Config } from './schema';
+
+/** Thrown for any bad or missing setting; `message` is one line naming the setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variable → path inside the config object. The env wins over the optional file. */
+const ENV_MAP: Record<string, string> = {
+  MESCHAIN_DATABASE_URL: 'databaseUrl',
+  MESCHAIN_OC_PREFIX: 'opencart.tablePrefix',
+  MESCHAIN_OC_STORE_ID: 'opencart.storeId',
+  MESCHAIN_OC_LANGUAGE: 'opencart.language',
+  MESCHAIN_SECRET_KEY: 'secretKey',
+  MESCHAIN_HTTP_HOST: 'http.host',
+  MESCHAIN_HTTP_PORT: 'http.port',
+  MESCHAIN_LOG_LEVEL: 'logLevel',
+  MESCHAIN_REDIS_URL: 'redisUrl',
+  MESCHAIN_CAPTURE_MODE: 'capture.mode',
+  MESCHAIN_CAPTURE_POLL_MS: 'capture.pollMs',
+  MESCHAIN_SNAPSHOT_INTERVAL_MS: 'capture.snapshotIntervalMs',
+  MESCHAIN_JOB_CONCURRENCY: 'jobs.concurrency',
+  MESCHAIN_JOB_VISIBILITY_MS: 'jobs.visibilityTimeoutMs',
+  MESCHAIN_JOB_MAX_ATTEMPTS: 'jobs.maxAttempts',
+};
+
+const PATH_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path]) => [path, env]));
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function readFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`MESCHAIN_CONFIG_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`MESCHAIN_CONFIG_FILE: ${path} is not a JSON object (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Builds the one typed Config from an optional JSON file (MESCHAIN_CONFIG_FILE) and the environment.
+ * Empty env values count as unset, so `FOO= npm start` does not override a file value with "".
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = env.MESCHAIN_CONFIG_FILE ? readFile(env.MESCHAIN_CONFIG_FILE) : {};
+  for (const [name, path] of Object.entries(ENV_MAP)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, path, value);
+  }
+  for (const section of ['opencart', 'http', 'capture', 'jobs']) {
+    if (raw[section] === undefined) raw[section] = {};
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path.join('.');
+    const env = PATH_TO_ENV[path];
+    const where = env ? `${env} (${path})` : path || 'config';
+    throw new ConfigError(`invalid configuration: ${where} ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Where the sidecar finds change capture: real triggers, a periodic snapshot diff, or "whatever works". */
+export const captureModes = ['auto', 'triggers', 'snapshot'] as const;
+
+const mysqlUrl = z
+  .string({ error: 'is required' })
+  .min(1, 'is required')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'mysql:' || url.protocol === 'mariadb:') && url.hostname !== '' && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'must look like mysql://user:password@host:3306/database');
+
+/** Hex (64 chars) or base64 encoding of exactly 32 random bytes: the AES-256 key for secrets at rest. */
+const secretKey = z
+  .string({ error: 'is required (32 random bytes as 64 hex characters or base64)' })
+  .refine((value) => decodeSecretKey(value) !== null, 'must be 32 bytes as 64 hex characters or base64');
+
+export function decodeSecretKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(value)) {
+    const buf = Buffer.from(value, 'base64');
+    return buf.length === 32 ? buf : null;
+  }
+  return null;
+}
+
+const port = z.coerce.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
+
+export const configSchema = z.object({
+  databaseUrl: mysqlUrl,
+  opencart: z.object({
+    /** OpenCart's DB_PREFIX from config.php. Real shops often pick random ones. */
+    tablePrefix: z.string().regex(/^[A-Za-z0-9_]{0,32}$/, 'must be letters, digits or _ (at most 32)').default('oc_'),
+    storeId: z.coerce.number().int().min(0, 'must be 0 or a store_id').default(0),
+    /** Language code as in oc_language.code, e.g. en-gb or tr-tr. */
+    language: z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/i, 'must be a language code such as en-gb or tr-tr').default('en-gb'),
+  }),
+  secretKey,
+  http: z.object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8787),
+  }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  redisUrl: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
+    .optional(),
+  capture: z.object({
+    mode: z.enum(captureModes).default('auto'),
+    /** How often the change pump reads the change log. */
+    pollMs: z.coerce.number().int().min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(100),
+    /** How often the snapshot-diff scanner runs when triggers are not available. */
+    snapshotIntervalMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(30_000),
+  }),
+  jobs: z.object({
+    concurrency: z.coerce.number().int().min(1).max(64).default(4),
+    visibilityTimeoutMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(60_000),
+    maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
