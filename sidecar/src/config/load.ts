@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { configSchema, type Config } from './schema';
+import { StartupError } from '../util/errors';
 
 /** Thrown for any bad or missing setting; `message` is one line naming the setting. */
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = 'ConfigError';
 }
 

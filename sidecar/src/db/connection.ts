@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { describeDbUrl } from '../util/logger';
+import { StartupError } from '../util/errors';
 
 export type { Knex };
 
@@ -13,7 +14,7 @@ export type { Knex };
  */
 export const SESSION_SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends StartupError {
   override name = 'DatabaseUnavailableError';
 }
 

@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import type { CaptureService } from '../sync/capture/service';
+import { VERSION } from '../version';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  uptimeSeconds: number;
+  db: { reachable: boolean; latencyMs?: number; error?: string };
+  capture: { mode: string; reason: string; lastError?: string; lastScanAt?: string; backlog?: number };
+  queue?: Record<string, number>;
+}
+
+export interface HealthSources {
+  knex: Knex;
+  capture: CaptureService;
+  queueDepth(knex: Knex): Promise<Record<string, number>>;
+  startedAt: number;
+}
+
+/** Everything an operator (or a load balancer) needs to tell whether sync is really running. */
+export async function collectHealth(src: HealthSources): Promise<HealthReport> {
+  const t0 = performance.now();
+  const report: HealthReport = {
+    status: 'ok',
+    version: VERSION,
+    uptimeSeconds: Math.round((Date.now() - src.startedAt) / 1000),
+    db: { reachable: false },
+    capture: {
+      mode: src.capture.mode.mode,
+      reason: src.capture.mode.reason,
+      ...(src.capture.lastError ? { lastError: src.capture.lastError } : {}),
+      ...(src.capture.lastScanAt ? { lastScanAt: src.capture.lastScanAt.toISOString() } : {}),
+    },
+  };
+  try {
+    await src.knex.raw('SELECT 1');
+    report.db = { reachable: true, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+    report.queue = await src.queueDepth(src.knex);
+    const [[row]] = (await src.knex.raw('SELECT COUNT(*) AS n FROM meschain_change_log')) as [[{ n: number }]];
+    report.capture.backlog = Number(row.n);
+  } catch (err) {
+    report.db = { reachable: report.db.reachable, error: (err as Error).message.split('\n')[0] };
+    report.status = 'down';
+    return report;
+  }
+  if (report.capture.lastError) report.status = 'degraded';
+  return report;
+}

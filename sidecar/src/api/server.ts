@@ -1,0 +1,52 @@
+import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../util/logger';
+import { collectHealth, type HealthSources } from './health';
+import type { Metrics } from './metrics';
+
+export interface ServerDeps {
+  logger: Logger;
+  health: HealthSources;
+  metrics: Metrics;
+}
+
+/** The sidecar's HTTP surface. Later routers (admin, webhooks, OAuth, public API) mount here. */
+export function createServer(deps: ServerDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Probes and scrapes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = deps.metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path), status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/health', async (_req, res) => {
+    const report = await collectHealth(deps.health);
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'No such route' } });
+  });
+  // Errors get one documented shape; internals stay in the log, never in the response.
+  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
+    req.log?.error({ err }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'Internal error' } });
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import type { Config } from './config/schema';
+import { assertReachable, createDb } from './db/connection';
+import { createLogger, type Logger } from './util/logger';
+import { StartupError } from './util/errors';
+import { migrateLatest } from '../../migrations';
+import { CaptureService } from './sync/capture/service';
+import { createMetrics } from './api/metrics';
+import { createServer } from './api/server';
+
+export interface Sidecar {
+  url: string;
+  port: number;
+  captureMode: string;
+  knex: Knex;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+async function assertOpencartTables(knex: Knex, prefix: string): Promise<void> {
+  const [[row]] = (await knex.raw('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [
+    `${prefix}product`,
+  ])) as [[{ n: number }]];
+  if (Number(row.n) === 0) {
+    throw new StartupError(`no OpenCart table '${prefix}product' in this database: check MESCHAIN_OC_PREFIX (OpenCart's DB_PREFIX) and the database name`);
+  }
+}
+
+async function jobCounts(knex: Knex): Promise<Record<string, number>> {
+  const rows = (await knex('meschain_jobs').select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: string; n: number }>;
+  const out: Record<string, number> = { ready: 0, running: 0, done: 0, dead: 0 };
+  for (const r of rows) out[r.state] = Number(r.n);
+  return out;
+}
+
+/**
+ * Composition root: connects, migrates, starts change capture and the HTTP server.
+ * Every step that can fail for an operator-fixable reason throws a one-line StartupError.
+ */
+export async function startSidecar(config: Config, opts: StartOptions = {}): Promise<Sidecar> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const prefix = config.opencart.tablePrefix;
+  const knex = createDb(config.databaseUrl);
+  const cleanup: Array<() => Promise<void> | void> = [() => knex.destroy()];
+  const close = async () => {
+    for (const fn of cleanup.reverse()) await fn();
+  };
+  try {
+    await assertReachable(knex, config.databaseUrl);
+    await assertOpencartTables(knex, prefix);
+    const applied = await migrateLatest(knex, { ocPrefix: prefix });
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    const capture = new CaptureService({
+      knex,
+      prefix,
+      wanted: config.capture.mode,
+      snapshotIntervalMs: config.capture.snapshotIntervalMs,
+      logger,
+    });
+    await capture.start();
+    cleanup.push(() => capture.stop());
+
+    const startedAt = Date.now();
+    const metrics = createMetrics(knex, capture, jobCounts);
+    const app = createServer({ logger, metrics, health: { knex, capture, queueDepth: jobCounts, startedAt } });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+      s.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new StartupError(`cannot listen on ${config.http.host}:${config.http.port} (${err.code ?? err.message}): set MESCHAIN_HTTP_PORT`)),
+      );
+    });
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.http.host}:${port}`;
+    logger.info({ url, captureMode: capture.mode.mode }, 'meschain sidecar listening');
+    return { url, port, captureMode: capture.mode.mode, knex, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+import { loadConfig } from './config/load';
+import { assertReachable, createDb } from './db/connection';
+import { StartupError } from './util/errors';
+import { migrateDownAll, migrateLatest } from '../../migrations';
+import { installedTriggers, removeTriggers } from './sync/capture/triggers';
+import { scanSnapshot } from './sync/capture/snapshot';
+
+const USAGE = `usage: meschain <command>
+
+commands:
+  migrate               create or update the meschain_* tables and capture triggers
+  uninstall             remove the capture triggers from OpenCart's tables (data kept)
+  uninstall --purge     also drop every meschain_* table
+  capture status        which capture triggers are installed
+  capture scan          run one snapshot-diff scan now
+`;
+
+/** Commands for system cron and operators; each prints a short result and exits non-zero on failure. */
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 64;
+  }
+  const config = loadConfig();
+  const prefix = config.opencart.tablePrefix;
+  const knex = createDb(config.databaseUrl, { poolMax: 2 });
+  try {
+    await assertReachable(knex, config.databaseUrl);
+    switch (`${command} ${rest[0] ?? ''}`.trim()) {
+      case 'migrate': {
+        const applied = await migrateLatest(knex, { ocPrefix: prefix });
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
+        return 0;
+      }
+      case 'uninstall':
+      case 'uninstall --purge': {
+        if (rest[0] === '--purge') {
+          await migrateDownAll(knex, { ocPrefix: prefix });
+          process.stdout.write('capture triggers removed and meschain_* tables dropped\n');
+        } else {
+          await removeTriggers(knex, prefix);
+          process.stdout.write('capture triggers removed; meschain_* tables kept (use --purge to drop them)\n');
+        }
+        return 0;
+      }
+      case 'capture status': {
+        const names = await installedTriggers(knex, prefix);
+        process.stdout.write(names.length ? `${names.length} triggers installed:\n${names.join('\n')}\n` : 'no capture triggers installed (snapshot mode)\n');
+        return 0;
+      }
+      case 'capture scan': {
+        const result = await scanSnapshot(knex, prefix);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`meschain: unknown command '${argv.join(' ')}'\n${USAGE}`);
+        return 64;
+    }
+  } finally {
+    await knex.destroy();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`meschain: ${err instanceof StartupError ? err.message : ((err as Error).message ?? String(err))}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+const MAIN = path.resolve(__dirname, '../../src/main.ts');
+const KEY = 'b'.repeat(64);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real entry point as an operator would; resolves when it exits. */
+function runMain(env: NodeJS.ProcessEnv, until?: (stdout: string) => boolean): Promise<Run & { kill?: () => void }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let resolved = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (until && !resolved && until(stdout)) {
+        resolved = true;
+        resolve({ code: null, stdout, stderr, kill: () => child.kill('SIGTERM') });
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => {
+      if (!resolved) resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('sidecar start-up', () => {
+  it('bad config: non-zero exit and a one-line reason', async () => {
+    const r = await runMain({ MESCHAIN_SECRET_KEY: KEY });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'meschain: invalid configuration: MESCHAIN_DATABASE_URL (databaseUrl) is required\n');
+  });
+
+  it('unreachable database: a clear error, no stack dump, no password', async () => {
+    const r = await runMain({ MESCHAIN_DATABASE_URL: 'mysql://shop:S3cretPw@127.0.0.1:1/shop', MESCHAIN_SECRET_KEY: KEY });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^meschain: cannot connect to database 127\.0\.0\.1:1\/shop \(ECONNREFUSED/);
+    assert.ok(!r.stderr.includes('S3cretPw'));
+    assert.ok(!/\n\s+at /.test(r.stderr));
+  });
+
+  describe('against a real OpenCart database', () => {
+    let db: TestDatabase;
+    before(async () => {
+      db = await createTestDatabase({ migrate: false, prefix: 'shop_' });
+    });
+    after(async () => db.drop());
+
+    it('wrong table prefix: says which table it looked for', async () => {
+      const r = await runMain({ MESCHAIN_DATABASE_URL: db.url, MESCHAIN_SECRET_KEY: KEY, MESCHAIN_OC_PREFIX: 'oc_' });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^meschain: no OpenCart table 'oc_product' in this database: check MESCHAIN_OC_PREFIX/);
+    });
+
+    it('starts, migrates, reports capture mode in the log and /health, serves /metrics, stops on SIGTERM', async () => {
+      const r = await runMain(
+        { MESCHAIN_DATABASE_URL: db.url, MESCHAIN_SECRET_KEY: KEY, MESCHAIN_OC_PREFIX: 'shop_', MESCHAIN_HTTP_PORT: '0' },
+        (out) => out.includes('meschain sidecar listening'),
+      );
+      try {
+        const logLines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        const captureLine = logLines.find((l) => l.msg === 'change capture: triggers');
+        assert.ok(captureLine, 'capture mode is logged');
+        const listening = logLines.find((l) => l.msg === 'meschain sidecar listening')!;
+        const url = listening.url as string;
+
+        const health = await fetch(`${url}/health`);
+        assert.equal(health.status, 200);
+        const body = (await health.json()) as { status: string; db: { reachable: boolean }; capture: { mode: string; backlog: number }; queue: Record<string, number>; version: string };
+        assert.equal(body.status, 'ok');
+        assert.equal(body.db.reachable, true);
+        assert.equal(body.capture.mode, 'triggers');
+        assert.equal(typeof body.capture.backlog, 'number');
+        assert.equal(body.queue.dead, 0);
+        assert.match(body.version, /^\d+\.\d+\.\d+/);
+
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        assert.match(metrics, /meschain_capture_mode\{mode="triggers"\} 1/);
+        assert.match(metrics, /meschain_jobs\{state="ready"\} \d+/);
+        assert.match(metrics, /meschain_change_log_backlog \d+/);
+        assert.ok(!r.stdout.includes(KEY), 'secret key never logged');
+      } finally {
+        r.kill?.();
+      }
+    });
+  });
+});
