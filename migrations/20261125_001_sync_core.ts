@@ -167,6 +167,9 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.datetime('finished_at', { precision: 3 }).nullable();
     t.index(['queue', 'state', 'priority', 'run_at', 'id'], 'meschain_jobs_claim');
     t.index(['state', 'locked_until'], 'meschain_jobs_expired');
+    // A claim skips a job whose dedupe key has a running job (never two versions of one update at once).
+    t.index(['queue', 'dedupe_key', 'state'], 'meschain_jobs_key_state');
+    t.index(['state', 'finished_at'], 'meschain_jobs_finished');
   });
   // A de-duplication key is unique only among jobs still waiting: once one is running, a newer change
   // must be able to queue a fresh job behind it.

@@ -9,6 +9,9 @@ import { migrateLatest } from '../../migrations';
 import { CaptureService } from './sync/capture/service';
 import { createMetrics } from './api/metrics';
 import { createServer } from './api/server';
+import { ChangePump } from './sync/pump';
+import { Worker, queueDepth, pruneJobs } from './sync/queue';
+import { foundationPipeline, type Pipeline } from './sync/pipeline/foundation';
 
 export interface Sidecar {
   url: string;
@@ -20,7 +23,11 @@ export interface Sidecar {
 
 export interface StartOptions {
   logger?: Logger;
+  /** Planner and job handlers; defaults to the foundation pipeline (no marketplace connected). */
+  pipeline?: Pipeline;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function assertOpencartTables(knex: Knex, prefix: string): Promise<void> {
   const [[row]] = (await knex.raw('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [
@@ -29,13 +36,6 @@ async function assertOpencartTables(knex: Knex, prefix: string): Promise<void> {
   if (Number(row.n) === 0) {
     throw new StartupError(`no OpenCart table '${prefix}product' in this database: check MESCHAIN_OC_PREFIX (OpenCart's DB_PREFIX) and the database name`);
   }
-}
-
-async function jobCounts(knex: Knex): Promise<Record<string, number>> {
-  const rows = (await knex('meschain_jobs').select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: string; n: number }>;
-  const out: Record<string, number> = { ready: 0, running: 0, done: 0, dead: 0 };
-  for (const r of rows) out[r.state] = Number(r.n);
-  return out;
 }
 
 /**
@@ -66,9 +66,36 @@ export async function startSidecar(config: Config, opts: StartOptions = {}): Pro
     await capture.start();
     cleanup.push(() => capture.stop());
 
+    const pipeline = opts.pipeline ?? foundationPipeline(logger);
+    const worker = new Worker(knex, {
+      queue: pipeline.queue,
+      handlers: pipeline.handlers,
+      concurrency: config.jobs.concurrency,
+      visibilityTimeoutMs: config.jobs.visibilityTimeoutMs,
+      logger,
+    });
+    const pump = new ChangePump(knex, {
+      planner: pipeline.planner,
+      pollMs: config.capture.pollMs,
+      jobDefaults: { maxAttempts: config.jobs.maxAttempts },
+      onJobs: () => worker.wake(),
+      logger,
+    });
+    worker.start();
+    pump.start();
+    // Stop the pump first so no new jobs appear while the worker drains.
+    cleanup.push(() => worker.stop());
+    cleanup.push(() => pump.stop());
+    const pruner = setInterval(() => {
+      pruneJobs(knex, { doneOlderThanMs: 7 * DAY_MS }).catch((err: unknown) => logger.warn({ err }, 'pruning done jobs failed'));
+    }, 60 * 60 * 1000);
+    pruner.unref();
+    cleanup.push(() => clearInterval(pruner));
+
     const startedAt = Date.now();
-    const metrics = createMetrics(knex, capture, jobCounts);
-    const app = createServer({ logger, metrics, health: { knex, capture, queueDepth: jobCounts, startedAt } });
+    const depth = (k: Knex) => queueDepth(k) as Promise<Record<string, number>>;
+    const metrics = createMetrics(knex, capture, depth);
+    const app = createServer({ logger, metrics, health: { knex, capture, pump, queueDepth: depth, startedAt } });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
       s.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CaptureService } from '../sync/capture/service';
+import type { ChangePump } from '../sync/pump';
 import { VERSION } from '../version';
 
 export interface HealthReport {
@@ -8,12 +9,14 @@ export interface HealthReport {
   uptimeSeconds: number;
   db: { reachable: boolean; latencyMs?: number; error?: string };
   capture: { mode: string; reason: string; lastError?: string; lastScanAt?: string; backlog?: number };
+  pump: { running: boolean; lastRunAt: string | null; lastError: string | null; changesPlanned: number; jobsEnqueued: number };
   queue?: Record<string, number>;
 }
 
 export interface HealthSources {
   knex: Knex;
   capture: CaptureService;
+  pump: ChangePump;
   queueDepth(knex: Knex): Promise<Record<string, number>>;
   startedAt: number;
 }
@@ -32,6 +35,7 @@ export async function collectHealth(src: HealthSources): Promise<HealthReport> {
       ...(src.capture.lastError ? { lastError: src.capture.lastError } : {}),
       ...(src.capture.lastScanAt ? { lastScanAt: src.capture.lastScanAt.toISOString() } : {}),
     },
+    pump: pumpReport(src.pump),
   };
   try {
     await src.knex.raw('SELECT 1');
@@ -44,6 +48,17 @@ export async function collectHealth(src: HealthSources): Promise<HealthReport> {
     report.status = 'down';
     return report;
   }
-  if (report.capture.lastError) report.status = 'degraded';
+  if (report.capture.lastError || report.pump.lastError || !report.pump.running) report.status = 'degraded';
   return report;
+}
+
+function pumpReport(pump: ChangePump): HealthReport['pump'] {
+  const s = pump.status();
+  return {
+    running: s.running,
+    lastRunAt: s.lastRunAt?.toISOString() ?? null,
+    lastError: s.lastError,
+    changesPlanned: s.totals.changes,
+    jobsEnqueued: s.totals.jobs,
+  };
 }

@@ -93,6 +93,20 @@ describe('sidecar start-up', () => {
         assert.match(metrics, /meschain_jobs\{state="ready"\} \d+/);
         assert.match(metrics, /meschain_change_log_backlog \d+/);
         assert.ok(!r.stdout.includes(KEY), 'secret key never logged');
+
+        // The pipeline is live: a plain SQL stock change is captured, planned, queued and worked.
+        await db.knex.raw("UPDATE shop_product SET quantity = quantity - 1 WHERE product_id = 40 AND subtract = '1'");
+        let last: { pump: { changesPlanned: number }; queue: Record<string, number> } | undefined;
+        for (let i = 0; i < 100; i++) {
+          last = (await (await fetch(`${url}/health`)).json()) as typeof last;
+          if (last!.queue.done! >= 1) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        assert.equal(last!.pump.changesPlanned, 1);
+        assert.equal(last!.queue.done, 1);
+        const [rows] = (await db.knex.raw("SELECT type, JSON_VALUE(payload, '$.productId') AS productId FROM meschain_jobs WHERE state = 'done'")) as [Array<{ type: string; productId: string }>];
+        assert.equal(rows[0]!.type, 'product.changed');
+        assert.equal(rows[0]!.productId, '40');
       } finally {
         r.kill?.();
       }
