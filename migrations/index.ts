@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { MeschainMigration, MigrationContext } from './context';
 import * as syncCore from './20261125_001_sync_core';
 import * as captureTriggers from './20261125_002_capture_triggers';
+import * as opencartWrites from './20261125_003_opencart_writes';
 
 export type { MigrationContext };
 
@@ -9,6 +10,7 @@ export type { MigrationContext };
 const MIGRATIONS: Array<[string, MeschainMigration]> = [
   ['20261125_001_sync_core', syncCore],
   ['20261125_002_capture_triggers', captureTriggers],
+  ['20261125_003_opencart_writes', opencartWrites],
 ];
 
 /** Knex migration source that hands each migration the OpenCart prefix as well as knex. */

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+
+/** Small helpers shared by this folder's queries. */
+
+/** Runs `load` over `ids` in chunks so IN (...) lists stay a sane size; results concatenated. */
+export async function inChunks<T>(ids: readonly number[], load: (chunk: number[]) => Promise<T[]>, size = 1000): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  const out: T[] = [];
+  for (let i = 0; i < unique.length; i += size) out.push(...(await load(unique.slice(i, i + size))));
+  return out;
+}
+
+export function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
+/** mysql2 result header of an INSERT/UPDATE/DELETE run through knex.raw. */
+export interface WriteResult {
+  affectedRows: number;
+  insertId: number;
+}
+
+export async function rawWrite(db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<WriteResult> {
+  const [result] = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown as [WriteResult];
+  return result;
+}
+
+export async function rawRows<T>(db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<T[]> {
+  const [rows] = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown as [T[]];
+  return rows;
+}
+
+export const flag = (v: unknown): boolean => Number(v) === 1;
