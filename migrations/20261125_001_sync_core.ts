@@ -1,19 +1,11 @@
 import type { Knex } from 'knex';
 import type { MigrationContext } from './context';
+import { createTable } from './helpers';
 
 /**
  * The sync core's own tables. All InnoDB (transactions, row locks, SKIP LOCKED), utf8mb4, times in UTC,
  * money as DECIMAL(15,4) like OpenCart's. Each create is guarded so a half-applied run can be re-run.
  */
-async function create(knex: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
-  if (await knex.schema.hasTable(name)) return;
-  await knex.schema.createTable(name, (t) => {
-    t.engine('InnoDB');
-    t.charset('utf8mb4');
-    t.collate('utf8mb4_unicode_ci');
-    build(t);
-  });
-}
 
 const TABLES = [
   'meschain_inventory_ledger',
@@ -32,14 +24,14 @@ const TABLES = [
 ];
 
 export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
-  await create(knex, 'meschain_settings', (t) => {
+  await createTable(knex, 'meschain_settings', (t) => {
     t.string('name', 64).primary();
     t.json('value').notNullable();
     t.datetime('updated_at', { precision: 3 }).notNullable().defaultTo(knex.raw('UTC_TIMESTAMP(3)'));
   });
 
   // One row per connected marketplace account (a store can have two Trendyol accounts).
-  await create(knex, 'meschain_marketplaces', (t) => {
+  await createTable(knex, 'meschain_marketplaces', (t) => {
     t.increments('id').primary();
     t.string('code', 32).notNullable().comment('trendyol, hepsiburada, n11, ebay, amazon, ozon');
     t.string('name', 128).notNullable();
@@ -56,7 +48,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
   });
 
   // One row per product (or option-value combination) per marketplace account.
-  await create(knex, 'meschain_listings', (t) => {
+  await createTable(knex, 'meschain_listings', (t) => {
     t.bigIncrements('id').primary();
     t.integer('marketplace_id').unsigned().notNullable().references('meschain_marketplaces.id').onDelete('CASCADE');
     t.integer('product_id').notNullable();
@@ -78,7 +70,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.index(['marketplace_id', 'state']);
   });
 
-  await create(knex, 'meschain_category_mappings', (t) => {
+  await createTable(knex, 'meschain_category_mappings', (t) => {
     t.increments('id').primary();
     t.integer('marketplace_id').unsigned().notNullable().references('meschain_marketplaces.id').onDelete('CASCADE');
     t.integer('oc_category_id').notNullable();
@@ -88,7 +80,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.unique(['marketplace_id', 'oc_category_id'], { indexName: 'meschain_category_mappings_item' });
   });
 
-  await create(knex, 'meschain_attribute_mappings', (t) => {
+  await createTable(knex, 'meschain_attribute_mappings', (t) => {
     t.increments('id').primary();
     t.integer('marketplace_id').unsigned().notNullable().references('meschain_marketplaces.id').onDelete('CASCADE');
     t.string('remote_category_id', 64).notNullable();
@@ -103,7 +95,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
 
   // Orders claimed before anything is written to OpenCart's (MyISAM) order tables: the unique key
   // is what makes import idempotent under repeated and concurrent delivery.
-  await create(knex, 'meschain_orders', (t) => {
+  await createTable(knex, 'meschain_orders', (t) => {
     t.bigIncrements('id').primary();
     t.integer('marketplace_id').unsigned().notNullable().references('meschain_marketplaces.id').onDelete('RESTRICT');
     t.string('remote_order_id', 64).notNullable();
@@ -123,7 +115,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
   });
 
   // Written by the capture triggers (and the snapshot scanner). Ordered by id; rows are deleted once pumped.
-  await create(knex, 'meschain_change_log', (t) => {
+  await createTable(knex, 'meschain_change_log', (t) => {
     t.bigIncrements('id').primary();
     t.string('entity', 24).notNullable().comment('product, option_value, special, order_history');
     t.integer('entity_id').notNullable();
@@ -133,14 +125,14 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.datetime('changed_at', { precision: 6 }).notNullable().defaultTo(knex.raw('UTC_TIMESTAMP(6)'));
   });
 
-  await create(knex, 'meschain_cursors', (t) => {
+  await createTable(knex, 'meschain_cursors', (t) => {
     t.string('name', 64).primary();
     t.string('value', 255).notNullable();
     t.datetime('updated_at', { precision: 3 }).notNullable().defaultTo(knex.raw('UTC_TIMESTAMP(3)'));
   });
 
   // Last seen values for the snapshot-diff scanner (used when CREATE TRIGGER is refused).
-  await create(knex, 'meschain_capture_snapshot', (t) => {
+  await createTable(knex, 'meschain_capture_snapshot', (t) => {
     t.string('entity', 24).notNullable();
     t.integer('entity_id').notNullable();
     t.integer('product_id').nullable();
@@ -148,7 +140,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.primary(['entity', 'entity_id']);
   });
 
-  await create(knex, 'meschain_jobs', (t) => {
+  await createTable(knex, 'meschain_jobs', (t) => {
     t.bigIncrements('id').primary();
     t.string('queue', 64).notNullable();
     t.string('type', 64).notNullable();
@@ -179,7 +171,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     );
   }
 
-  await create(knex, 'meschain_sync_logs', (t) => {
+  await createTable(knex, 'meschain_sync_logs', (t) => {
     t.bigIncrements('id').primary();
     t.integer('marketplace_id').unsigned().nullable();
     t.string('direction', 8).notNullable().defaultTo('out');
@@ -193,7 +185,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
     t.index(['marketplace_id', 'created_at']);
   });
 
-  await create(knex, 'meschain_webhooks', (t) => {
+  await createTable(knex, 'meschain_webhooks', (t) => {
     t.bigIncrements('id').primary();
     t.string('marketplace_code', 32).notNullable();
     t.string('event_id', 191).notNullable().comment('the marketplace event id, or a hash of the body when it has none');
@@ -207,7 +199,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
   });
 
   // Every stock movement the sidecar makes or observes, with why: the audit trail behind "no lost update".
-  await create(knex, 'meschain_inventory_ledger', (t) => {
+  await createTable(knex, 'meschain_inventory_ledger', (t) => {
     t.bigIncrements('id').primary();
     t.integer('product_id').notNullable();
     t.integer('product_option_value_id').notNullable().defaultTo(0);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { MigrationContext } from './context';
+import { createTable } from './helpers';
 
 /**
  * Journal tables for the sidecar's writes into OpenCart's order and stock tables
@@ -7,19 +8,10 @@ import type { MigrationContext } from './context';
  * flipped in the same multi-table UPDATE as a MyISAM stock change is what makes that change exactly-once,
  * and that needs a transactional journal row. Times are UTC like every meschain_* table.
  */
-async function create(knex: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
-  if (await knex.schema.hasTable(name)) return;
-  await knex.schema.createTable(name, (t) => {
-    t.engine('InnoDB');
-    t.charset('utf8mb4');
-    t.collate('utf8mb4_unicode_ci');
-    build(t);
-  });
-}
 
 export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
   // One row per createOrder / addOrderHistory call: its full plan, written before any oc_* row is touched.
-  await create(knex, 'meschain_oc_order_writes', (t) => {
+  await createTable(knex, 'meschain_oc_order_writes', (t) => {
     t.bigIncrements('id').primary();
     t.string('oc_prefix', 32).notNullable().comment('OpenCart DB_PREFIX the write is for: one schema may hold several shops');
     t.string('token', 64).notNullable().comment('caller-chosen or random; also tags oc_order.user_agent for creates');
@@ -41,7 +33,7 @@ export async function up(knex: Knex, _ctx: MigrationContext): Promise<void> {
 
   // One row per intended stock change (order take/give-back, or a standalone set/adjust).
   // state: 0 planned, 1 applied, 2 skipped (subtract off / row gone), 3 abandoned (standalone, never applied).
-  await create(knex, 'meschain_oc_stock_moves', (t) => {
+  await createTable(knex, 'meschain_oc_stock_moves', (t) => {
     t.bigIncrements('id').primary();
     t.string('oc_prefix', 32).notNullable();
     t.bigInteger('write_id').unsigned().nullable().references('meschain_oc_order_writes.id').onDelete('CASCADE');

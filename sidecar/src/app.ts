@@ -12,12 +12,14 @@ import { createServer } from './api/server';
 import { ChangePump } from './sync/pump';
 import { Worker, queueDepth, pruneJobs } from './sync/queue';
 import { foundationPipeline, type Pipeline } from './sync/pipeline/foundation';
+import { loadOcContext, recoverOrderWrites, OcContextError, OcSettingError, type OcContext } from './db/opencart';
 
 export interface Sidecar {
   url: string;
   port: number;
   captureMode: string;
   knex: Knex;
+  opencart: OcContext;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,21 @@ async function assertOpencartTables(knex: Knex, prefix: string): Promise<void> {
   }
 }
 
+async function loadShop(knex: Knex, config: Config): Promise<OcContext> {
+  try {
+    return await loadOcContext(knex, {
+      prefix: config.opencart.tablePrefix,
+      storeId: config.opencart.storeId,
+      language: config.opencart.language,
+      ...(config.opencart.storeUrl ? { storeUrl: config.opencart.storeUrl } : {}),
+    });
+  } catch (err) {
+    // Unknown language or store, broken settings: the operator fixes these in config or in OpenCart.
+    if (err instanceof OcContextError || err instanceof OcSettingError) throw new StartupError(`OpenCart store: ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * Composition root: connects, migrates, starts change capture and the HTTP server.
  * Every step that can fail for an operator-fixable reason throws a one-line StartupError.
@@ -55,6 +72,13 @@ export async function startSidecar(config: Config, opts: StartOptions = {}): Pro
     await assertOpencartTables(knex, prefix);
     const applied = await migrateLatest(knex, { ocPrefix: prefix });
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    const opencart = await loadShop(knex, config);
+    logger.info({ timezone: opencart.timezone, language: opencart.languageCode, currency: opencart.defaultCurrency, storeId: opencart.storeId }, 'OpenCart store loaded');
+    // Writes into OpenCart interrupted by an earlier crash are finished before anything new starts.
+    const recovered = await recoverOrderWrites(opencart);
+    if (recovered.completed.length || recovered.stock.ledgerCompleted.length || recovered.stock.abandoned.length) {
+      logger.warn({ recovered }, 'finished OpenCart writes interrupted by an earlier stop');
+    }
 
     const capture = new CaptureService({
       knex,
@@ -106,7 +130,7 @@ export async function startSidecar(config: Config, opts: StartOptions = {}): Pro
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.http.host}:${port}`;
     logger.info({ url, captureMode: capture.mode.mode }, 'meschain sidecar listening');
-    return { url, port, captureMode: capture.mode.mode, knex, close };
+    return { url, port, captureMode: capture.mode.mode, knex, opencart, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;

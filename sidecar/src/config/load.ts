@@ -13,6 +13,7 @@ const ENV_MAP: Record<string, string> = {
   MESCHAIN_OC_PREFIX: 'opencart.tablePrefix',
   MESCHAIN_OC_STORE_ID: 'opencart.storeId',
   MESCHAIN_OC_LANGUAGE: 'opencart.language',
+  MESCHAIN_OC_STORE_URL: 'opencart.storeUrl',
   MESCHAIN_SECRET_KEY: 'secretKey',
   MESCHAIN_HTTP_HOST: 'http.host',
   MESCHAIN_HTTP_PORT: 'http.port',

@@ -39,6 +39,11 @@ export const configSchema = z.object({
     storeId: z.coerce.number().int().min(0, 'must be 0 or a store_id').default(0),
     /** Language code as in oc_language.code, e.g. en-gb or tr-tr. */
     language: z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/i, 'must be a language code such as en-gb or tr-tr').default('en-gb'),
+    /** Store 0's URL lives in OpenCart's config.php (HTTP_SERVER), not in the database; orders record it. */
+    storeUrl: z
+      .string()
+      .refine((v) => /^https?:\/\/[^\s/]+/.test(v), 'must be the shop URL, e.g. https://shop.example.com/')
+      .optional(),
   }),
   secretKey,
   http: z.object({

@@ -66,6 +66,12 @@ describe('sidecar start-up', () => {
       assert.match(r.stderr, /^meschain: no OpenCart table 'oc_product' in this database: check MESCHAIN_OC_PREFIX/);
     });
 
+    it('unknown shop language: one line naming it and the languages the shop has', async () => {
+      const r = await runMain({ MESCHAIN_DATABASE_URL: db.url, MESCHAIN_SECRET_KEY: KEY, MESCHAIN_OC_PREFIX: 'shop_', MESCHAIN_OC_LANGUAGE: 'tr-tr' });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'meschain: OpenCart store: language "tr-tr" is not in shop_language (known: en-gb)\n');
+    });
+
     it('starts, migrates, reports capture mode in the log and /health, serves /metrics, stops on SIGTERM', async () => {
       const r = await runMain(
         { MESCHAIN_DATABASE_URL: db.url, MESCHAIN_SECRET_KEY: KEY, MESCHAIN_OC_PREFIX: 'shop_', MESCHAIN_HTTP_PORT: '0' },

@@ -9,7 +9,7 @@ import { findWrite, insertWrite, pendingWrites, readWrite, step, updateWrite, WR
 import { movesOfWrite, MOVE_ABANDONED, MOVE_APPLIED, MOVE_SKIPPED, MOVES, type MoveTarget } from './stock-moves';
 import { recoverStockMoves, type StockRecoveryReport } from './stock';
 import { ORDER_WRITE_TABLES, tablesAreTransactional } from './engine';
-import { version as SIDECAR_VERSION } from '../../../../package.json';
+import { VERSION as SIDECAR_VERSION } from '../../version';
 
 /**
  * Order writes into OpenCart: createOrder (oc_order + products + options + totals, status 0, as the

@@ -21,20 +21,6 @@ export function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[
   return out;
 }
 
-/** mysql2 result header of an INSERT/UPDATE/DELETE run through knex.raw. */
-export interface WriteResult {
-  affectedRows: number;
-  insertId: number;
-}
-
-export async function rawWrite(db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<WriteResult> {
-  const [result] = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown as [WriteResult];
-  return result;
-}
-
-export async function rawRows<T>(db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<T[]> {
-  const [rows] = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown as [T[]];
-  return rows;
-}
+export { rawRows, rawWrite, type WriteResult } from '../raw';
 
 export const flag = (v: unknown): boolean => Number(v) === 1;

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Logger } from '../../util/logger';
 import { enqueueMany } from '../queue/enqueue';
 import type { SpecDefaults } from '../queue/spec';
-import { errorText, execute, inTransaction, placeholders, select } from '../queue/sql';
+import { errorText, inTransaction, placeholders } from '../queue/sql';
+import { rawWrite, rawRows } from '../../db/raw';
 import { coalesceChanges, type ChangeRow } from './changes';
 import type { ChangePlanner } from './planner';
 
@@ -38,7 +39,7 @@ export const DEFAULT_PUMP_BATCH = 500;
 export async function pumpOnce(knex: Knex, planner: ChangePlanner, opts: PumpOnceOptions = {}): Promise<PumpResult> {
   const batchSize = opts.batchSize ?? DEFAULT_PUMP_BATCH;
   return inTransaction(knex, async (trx) => {
-    const rows = await select<ChangeRow>(
+    const rows = await rawRows<ChangeRow>(
       trx,
       `SELECT id, entity, entity_id, product_id, op, source, changed_at FROM meschain_change_log
         ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
@@ -52,7 +53,7 @@ export async function pumpOnce(knex: Knex, planner: ChangePlanner, opts: PumpOnc
     const specs = changes.length > 0 ? await planner.plan(changes, { trx, ...(opts.logger ? { logger: opts.logger } : {}) }) : [];
     const jobs = await enqueueMany(trx, specs, opts.jobDefaults);
     const ids = rows.map((r) => Number(r.id));
-    await execute(trx, `DELETE FROM meschain_change_log WHERE id IN (${placeholders(ids.length)})`, ids);
+    await rawWrite(trx, `DELETE FROM meschain_change_log WHERE id IN (${placeholders(ids.length)})`, ids);
     return { rows: rows.length, changes: changes.length, jobs, unusable: unusable.length };
   });
 }

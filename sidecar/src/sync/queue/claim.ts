@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
-import { claimedJob, execute, fromDbTime, inTransaction, JOBS, leaseCondition, placeholders, select, toDbTime, type JobRow } from './sql';
+import { claimedJob, fromDbTime, inTransaction, JOBS, leaseCondition, placeholders, toDbTime, type JobRow } from './sql';
+import { rawWrite, rawRows } from '../../db/raw';
 import type { ClaimedJob, Lease } from './types';
 
 /** A readable, practically unique name for one worker: host, pid and a random tag. */
@@ -33,7 +34,7 @@ export async function claimJobs(db: Knex, opts: ClaimOptions): Promise<ClaimedJo
   if (opts.limit < 1) return [];
   const token = claimToken(opts.workerId);
   return inTransaction(db, async (trx) => {
-    const rows = await select<JobRow & { now: string }>(
+    const rows = await rawRows<JobRow & { now: string }>(
       trx,
       `SELECT j.id, j.queue, j.type, CAST(j.payload AS CHAR) AS payload, j.dedupe_key, j.priority, j.state, j.attempts, j.max_attempts, j.run_at,
               j.locked_by, j.locked_until, j.last_error, j.created_at, UTC_TIMESTAMP(3) AS now
@@ -50,7 +51,7 @@ export async function claimJobs(db: Knex, opts: ClaimOptions): Promise<ClaimedJo
     if (!first) return [];
     const lockedUntil = new Date(fromDbTime(first.now).getTime() + opts.visibilityTimeoutMs);
     const ids = rows.map((r) => Number(r.id));
-    await execute(
+    await rawWrite(
       trx,
       `UPDATE ${JOBS} SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?, updated_at = UTC_TIMESTAMP(3)
         WHERE id IN (${placeholders(ids.length)})`,
@@ -64,7 +65,7 @@ export async function claimJobs(db: Knex, opts: ClaimOptions): Promise<ClaimedJo
 export async function lostLeases(db: Knex, leases: readonly Lease[]): Promise<Lease[]> {
   if (leases.length === 0) return [];
   const ids = [...new Set(leases.map((l) => l.id))];
-  const rows = await select<{ id: number; state: string; locked_by: string | null }>(
+  const rows = await rawRows<{ id: number; state: string; locked_by: string | null }>(
     db,
     `SELECT id, state, locked_by FROM ${JOBS} WHERE id IN (${placeholders(ids.length)})`,
     ids,
@@ -81,7 +82,7 @@ export async function lostLeases(db: Knex, leases: readonly Lease[]): Promise<Le
 export async function extendLeases(db: Knex, leases: readonly Lease[], ms: number): Promise<Lease[]> {
   if (leases.length === 0) return [];
   const cond = leaseCondition(leases);
-  const res = await execute(
+  const res = await rawWrite(
     db,
     `UPDATE ${JOBS} SET locked_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND), updated_at = UTC_TIMESTAMP(3)
       WHERE state = 'running' AND ${cond.sql}`,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { validateJobSpec, type NormalisedSpec, type SpecDefaults } from './spec';
-import { execute, inTransaction, JOBS, retryDeadlocks, toDbTime } from './sql';
+import { inTransaction, JOBS, retryDeadlocks, toDbTime } from './sql';
+import { rawWrite } from '../../db/raw';
 import type { JobSpec } from './types';
 
 /**
@@ -27,7 +28,7 @@ function rowBindings(s: NormalisedSpec): unknown[] {
 /** Adds one job (or merges it into its waiting duplicate). `merged` is true when no new row was made. */
 export async function enqueue(db: Knex, spec: JobSpec, defaults: SpecDefaults = {}): Promise<{ id: number; merged: boolean }> {
   const s = validateJobSpec(spec, defaults);
-  const run = () => execute(db, INSERT + ROW + ON_DUPLICATE, rowBindings(s));
+  const run = () => rawWrite(db, INSERT + ROW + ON_DUPLICATE, rowBindings(s));
   // Concurrent upserts on one unique key can deadlock in InnoDB; inside a caller's transaction the
   // caller retries the whole transaction, outside it the statement alone is simply run again.
   const res = db.isTransaction ? await run() : await retryDeadlocks(run);
@@ -46,7 +47,7 @@ export async function enqueueMany(db: Knex, specs: readonly JobSpec[], defaults:
   await inTransaction(db, async (trx) => {
     for (let i = 0; i < rows.length; i += chunkSize) {
       const chunk = rows.slice(i, i + chunkSize);
-      await execute(trx, INSERT + chunk.map(() => ROW).join(',') + ON_DUPLICATE, chunk.flatMap(rowBindings));
+      await rawWrite(trx, INSERT + chunk.map(() => ROW).join(',') + ON_DUPLICATE, chunk.flatMap(rowBindings));
     }
   });
   return rows.length;

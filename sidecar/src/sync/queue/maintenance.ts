@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { returnToReady } from './settle';
-import { execute, inTransaction, JOBS, placeholders, select } from './sql';
+import { inTransaction, JOBS, placeholders } from './sql';
+import { rawWrite, rawRows } from '../../db/raw';
 import { JOB_STATES, type QueueDepth } from './types';
 
 export interface RecoverResult {
@@ -17,7 +18,7 @@ export interface RecoverResult {
 export async function recoverExpired(db: Knex, opts: { queue?: string; limit?: number } = {}): Promise<RecoverResult> {
   const out: RecoverResult = { retried: 0, merged: 0, dead: 0 };
   await inTransaction(db, async (trx) => {
-    const rows = await select<{ id: number; queue: string; dedupe_key: string | null; priority: number; attempts: number; max_attempts: number; locked_by: string | null }>(
+    const rows = await rawRows<{ id: number; queue: string; dedupe_key: string | null; priority: number; attempts: number; max_attempts: number; locked_by: string | null }>(
       trx,
       `SELECT id, queue, dedupe_key, priority, attempts, max_attempts, locked_by FROM ${JOBS}
         WHERE state = 'running' AND locked_until < UTC_TIMESTAMP(3) ${opts.queue ? 'AND queue = ?' : ''}
@@ -28,7 +29,7 @@ export async function recoverExpired(db: Knex, opts: { queue?: string; limit?: n
       const worker = (row.locked_by ?? '?').split('#')[0];
       const message = `lease expired: worker ${worker} neither finished nor extended attempt ${row.attempts} of ${row.max_attempts} within its visibility timeout`;
       if (Number(row.attempts) >= Number(row.max_attempts)) {
-        await execute(
+        await rawWrite(
           trx,
           `UPDATE ${JOBS} SET state = 'dead', last_error = ?, locked_until = NULL, finished_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) WHERE id = ?`,
           [message, row.id],
@@ -46,7 +47,7 @@ export async function recoverExpired(db: Knex, opts: { queue?: string; limit?: n
 
 /** Jobs per state, every state present (0 when none). Used by /health and /metrics. */
 export async function queueDepth(db: Knex, opts: { queue?: string } = {}): Promise<QueueDepth> {
-  const rows = await select<{ state: string; n: number }>(
+  const rows = await rawRows<{ state: string; n: number }>(
     db,
     `SELECT state, COUNT(*) AS n FROM ${JOBS} ${opts.queue ? 'WHERE queue = ?' : ''} GROUP BY state`,
     opts.queue ? [opts.queue] : [],
@@ -58,7 +59,7 @@ export async function queueDepth(db: Knex, opts: { queue?: string } = {}): Promi
 
 /** The same counts split by queue, for per-queue metrics. */
 export async function queueDepthByQueue(db: Knex): Promise<Record<string, QueueDepth>> {
-  const rows = await select<{ queue: string; state: string; n: number }>(db, `SELECT queue, state, COUNT(*) AS n FROM ${JOBS} GROUP BY queue, state`);
+  const rows = await rawRows<{ queue: string; state: string; n: number }>(db, `SELECT queue, state, COUNT(*) AS n FROM ${JOBS} GROUP BY queue, state`);
   const out: Record<string, QueueDepth> = {};
   for (const r of rows) {
     const q = (out[r.queue] ??= Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as QueueDepth);
@@ -78,7 +79,7 @@ export async function pruneJobs(db: Knex, opts: { doneOlderThanMs: number; deadO
   if (opts.deadOlderThanMs !== undefined) plans.push(['dead', opts.deadOlderThanMs]);
   for (const [state, age] of plans) {
     for (;;) {
-      const res = await execute(
+      const res = await rawWrite(
         db,
         `DELETE FROM ${JOBS} WHERE state = ? AND finished_at < DATE_SUB(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND) ORDER BY finished_at LIMIT ?`,
         [state, Math.round(age * 1000), batch],
@@ -94,13 +95,13 @@ export async function pruneJobs(db: Knex, opts: { doneOlderThanMs: number; deadO
 export async function requeueDead(db: Knex, ids: readonly number[]): Promise<number> {
   if (ids.length === 0) return 0;
   return inTransaction(db, async (trx) => {
-    const rows = await select<{ id: number; queue: string; dedupe_key: string | null; priority: number }>(
+    const rows = await rawRows<{ id: number; queue: string; dedupe_key: string | null; priority: number }>(
       trx,
       `SELECT id, queue, dedupe_key, priority FROM ${JOBS} WHERE state = 'dead' AND id IN (${placeholders(ids.length)}) FOR UPDATE`,
       [...ids],
     );
     for (const row of rows) {
-      await execute(trx, `UPDATE ${JOBS} SET attempts = 0, finished_at = NULL WHERE id = ?`, [row.id]);
+      await rawWrite(trx, `UPDATE ${JOBS} SET attempts = 0, finished_at = NULL WHERE id = ?`, [row.id]);
       await returnToReady(trx, row, { runAtSql: 'UTC_TIMESTAMP(3)', runAtBindings: [] });
     }
     return rows.length;

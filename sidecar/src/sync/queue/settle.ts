@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { lostLeases } from './claim';
-import { ER_DUP_ENTRY, errno, errorText, execute, fromDbTime, inTransaction, JOBS, leaseCondition, select } from './sql';
+import { ER_DUP_ENTRY, errno, errorText, fromDbTime, inTransaction, JOBS, leaseCondition } from './sql';
+import { rawWrite, rawRows } from '../../db/raw';
 import { PermanentJobError, type Lease } from './types';
 
 /**
@@ -11,7 +12,7 @@ import { PermanentJobError, type Lease } from './types';
 export async function completeJobs(db: Knex, leases: readonly Lease[]): Promise<{ completed: number; lost: Lease[] }> {
   if (leases.length === 0) return { completed: 0, lost: [] };
   const cond = leaseCondition(leases);
-  const res = await execute(
+  const res = await rawWrite(
     db,
     `UPDATE ${JOBS} SET state = 'done', locked_until = NULL, finished_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3)
       WHERE state = 'running' AND ${cond.sql}`,
@@ -35,7 +36,7 @@ interface HeldRow {
 }
 
 async function lockHeld(trx: Knex.Transaction, lease: Lease): Promise<HeldRow | undefined> {
-  const [row] = await select<HeldRow>(
+  const [row] = await rawRows<HeldRow>(
     trx,
     `SELECT id, queue, dedupe_key, attempts, max_attempts, priority FROM ${JOBS}
       WHERE id = ? AND state = 'running' AND locked_by = ? FOR UPDATE`,
@@ -61,7 +62,7 @@ export async function returnToReady(
   const errorBinding = opts.lastError === undefined ? [] : [opts.lastError];
   for (let round = 0; round < 5; round++) {
     try {
-      await execute(
+      await rawWrite(
         trx,
         `UPDATE ${JOBS} SET state = 'ready', run_at = ${opts.runAtSql}, locked_until = NULL, updated_at = UTC_TIMESTAMP(3)${errorSet}
            ${opts.refundAttempt ? ', attempts = GREATEST(attempts - 1, 0)' : ''}
@@ -72,21 +73,21 @@ export async function returnToReady(
     } catch (err) {
       if (errno(err) !== ER_DUP_ENTRY || row.dedupe_key === null) throw err;
     }
-    const [waiting] = await select<{ id: number }>(
+    const [waiting] = await rawRows<{ id: number }>(
       trx,
       `SELECT id FROM ${JOBS} WHERE queue = ? AND dedupe_pending = ? FOR UPDATE`,
       [row.queue, row.dedupe_key],
     );
     // Claimed in the meantime: the slot is free again, so try the plain update once more.
     if (!waiting) continue;
-    await execute(
+    await rawWrite(
       trx,
       `UPDATE ${JOBS} SET priority = LEAST(priority, ?), run_at = LEAST(run_at, ${opts.runAtSql}),
               last_error = COALESCE(last_error, ?), updated_at = UTC_TIMESTAMP(3)
         WHERE id = ?`,
       [row.priority, ...opts.runAtBindings, opts.lastError ?? null, waiting.id],
     );
-    await execute(trx, `DELETE FROM ${JOBS} WHERE id = ?`, [row.id]);
+    await rawWrite(trx, `DELETE FROM ${JOBS} WHERE id = ?`, [row.id]);
     return { state: 'merged', into: Number(waiting.id) };
   }
   throw new Error(`job ${row.id}: could not return it to the queue (dedupe slot kept changing)`);
@@ -110,7 +111,7 @@ export async function failJob(db: Knex, lease: Lease, error: unknown, opts: { ba
     const row = await lockHeld(trx, lease);
     if (!row) return { state: 'lost' };
     if (permanent || Number(row.attempts) >= Number(row.max_attempts)) {
-      await execute(
+      await rawWrite(
         trx,
         `UPDATE ${JOBS} SET state = 'dead', last_error = ?, locked_until = NULL, finished_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3)
           WHERE id = ?`,
@@ -125,7 +126,7 @@ export async function failJob(db: Knex, lease: Lease, error: unknown, opts: { ba
       lastError: message,
     });
     if (out.state === 'merged') return out;
-    const [r] = await select<{ run_at: string }>(trx, `SELECT run_at FROM ${JOBS} WHERE id = ?`, [row.id]);
+    const [r] = await rawRows<{ run_at: string }>(trx, `SELECT run_at FROM ${JOBS} WHERE id = ?`, [row.id]);
     return { state: 'retry', delayMs, runAt: fromDbTime((r as { run_at: string }).run_at) };
   });
 }

@@ -1,15 +1,10 @@
 import type { Knex } from 'knex';
+import { errno, ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, placeholders } from '../../db/raw';
 import type { ClaimedJob, Lease } from './types';
 
 export const JOBS = 'meschain_jobs';
 
-export const ER_DUP_ENTRY = 1062;
-const ER_LOCK_DEADLOCK = 1213;
-const ER_LOCK_WAIT_TIMEOUT = 1205;
-
-export function errno(err: unknown): number | undefined {
-  return (err as { errno?: number } | null)?.errno;
-}
+export { errno, ER_DUP_ENTRY, placeholders } from '../../db/raw';
 
 /** A DATETIME(3) literal in UTC, as the sidecar's tables store times. */
 export function toDbTime(d: Date): string {
@@ -21,20 +16,6 @@ export function fromDbTime(s: string): Date {
   return new Date(`${s.replace(' ', 'T')}Z`);
 }
 
-/** knex.raw on mysql2 resolves to [rows, fields] for SELECT and [ResultSetHeader, undefined] otherwise. */
-export async function select<T>(db: Knex, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
-  const [rows] = (await db.raw(sql, bindings as Knex.RawBinding[])) as [T[]];
-  return rows;
-}
-
-export async function execute(db: Knex, sql: string, bindings: readonly unknown[] = []): Promise<{ affectedRows: number; insertId: number }> {
-  const [header] = (await db.raw(sql, bindings as Knex.RawBinding[])) as [{ affectedRows: number; insertId: number }];
-  return header;
-}
-
-export function placeholders(n: number): string {
-  return new Array<string>(n).fill('?').join(',');
-}
 
 /**
  * Runs fn in an InnoDB transaction at READ COMMITTED: locking reads then lock only the rows they return
