@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { removeTriggers } from '../../src/sync/capture/triggers';
 
 const MAIN = path.resolve(__dirname, '../../src/main.ts');
 const KEY = 'b'.repeat(64);
@@ -113,6 +114,43 @@ describe('sidecar start-up', () => {
         const [rows] = (await db.knex.raw("SELECT type, JSON_VALUE(payload, '$.productId') AS productId FROM meschain_jobs WHERE state = 'done'")) as [Array<{ type: string; productId: string }>];
         assert.equal(rows[0]!.type, 'product.changed');
         assert.equal(rows[0]!.productId, '40');
+      } finally {
+        r.kill?.();
+      }
+    });
+
+    it('snapshot mode: says so in the log and /health, and still carries a plain SQL change to a job', async () => {
+      const r = await runMain(
+        {
+          MESCHAIN_DATABASE_URL: db.url,
+          MESCHAIN_SECRET_KEY: KEY,
+          MESCHAIN_OC_PREFIX: 'shop_',
+          MESCHAIN_HTTP_PORT: '0',
+          MESCHAIN_CAPTURE_MODE: 'snapshot',
+          MESCHAIN_SNAPSHOT_INTERVAL_MS: '1000',
+        },
+        (out) => out.includes('meschain sidecar listening'),
+      );
+      try {
+        const logLines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        assert.ok(logLines.some((l) => l.msg === 'change capture: snapshot'), 'capture mode is logged');
+        const url = logLines.find((l) => l.msg === 'meschain sidecar listening')!.url as string;
+        const health = async () => (await (await fetch(`${url}/health`)).json()) as { capture: { mode: string; lastScanAt?: string }; queue: Record<string, number> };
+        // Wait for the first (baseline) scan before changing anything.
+        for (let i = 0; i < 100 && !(await health()).capture.lastScanAt; i++) await new Promise((res) => setTimeout(res, 100));
+        const before = await health();
+        assert.equal(before.capture.mode, 'snapshot');
+        // Start-up migrations install the triggers; take them away so only the scanner can see the change.
+        await removeTriggers(db.knex, 'shop_');
+        await db.knex.raw("UPDATE shop_product SET quantity = quantity + 7 WHERE product_id = 41");
+        let after = before;
+        for (let i = 0; i < 100 && after.queue.done! <= before.queue.done!; i++) {
+          await new Promise((res) => setTimeout(res, 100));
+          after = await health();
+        }
+        assert.equal(after.queue.done, before.queue.done! + 1);
+        const [rows] = (await db.knex.raw("SELECT JSON_VALUE(payload, '$.productId') AS productId FROM meschain_jobs WHERE state = 'done' ORDER BY id DESC LIMIT 1")) as [Array<{ productId: string }>];
+        assert.equal(rows[0]!.productId, '41');
       } finally {
         r.kill?.();
       }
