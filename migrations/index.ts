@@ -2,6 +2,11 @@ import type { Knex } from 'knex';
 import type { MeschainMigration, MigrationContext } from './context';
 import * as syncCore from './20261125_001_sync_core';
 import * as captureTriggers from './20261125_002_capture_triggers';
+import * as m004 from './20261125_004_marketplace_sync';
+import * as m005 from './20261125_005_orders_flow';
+import * as m006 from './20261125_006_security';
+import * as m007 from './20261125_007_analytics';
+import * as m008 from './20261125_008_marketplace_http';
 import * as opencartWrites from './20261125_003_opencart_writes';
 
 export type { MigrationContext };
@@ -11,6 +16,11 @@ const MIGRATIONS: Array<[string, MeschainMigration]> = [
   ['20261125_001_sync_core', syncCore],
   ['20261125_002_capture_triggers', captureTriggers],
   ['20261125_003_opencart_writes', opencartWrites],
+  ['20261125_004_marketplace_sync', m004],
+  ['20261125_005_orders_flow', m005],
+  ['20261125_006_security', m006],
+  ['20261125_007_analytics', m007],
+  ['20261125_008_marketplace_http', m008],
 ];
 
 /** Knex migration source that hands each migration the OpenCart prefix as well as knex. */

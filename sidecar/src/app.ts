@@ -9,7 +9,10 @@ import { migrateLatest } from '../../migrations';
 import { CaptureService } from './sync/capture/service';
 import { createMetrics } from './api/metrics';
 import { createServer } from './api/server';
-import { ChangePump } from './sync/pump';
+import { ChangePump, combinePlanners } from './sync/pump';
+import { defaultModules, type ModuleInstance, type SidecarModule, type WorkerSpec } from './modules';
+import { decodeSecretKey } from './config/schema';
+import { keyRing } from './crypto/secrets';
 import { Worker, queueDepth, pruneJobs } from './sync/queue';
 import { foundationPipeline, type Pipeline } from './sync/pipeline/foundation';
 import { loadOcContext, recoverOrderWrites, OcContextError, OcSettingError, type OcContext } from './db/opencart';
@@ -25,8 +28,10 @@ export interface Sidecar {
 
 export interface StartOptions {
   logger?: Logger;
-  /** Planner and job handlers; defaults to the foundation pipeline (no marketplace connected). */
+  /** Planner and job handlers used when no module plans anything (the foundation pipeline by default). */
   pipeline?: Pipeline;
+  /** Feature modules to run instead of defaultModules() (tests use this). */
+  modules?: SidecarModule[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,36 +95,70 @@ export async function startSidecar(config: Config, opts: StartOptions = {}): Pro
     await capture.start();
     cleanup.push(() => capture.stop());
 
-    const pipeline = opts.pipeline ?? foundationPipeline(logger);
-    const worker = new Worker(knex, {
-      queue: pipeline.queue,
-      handlers: pipeline.handlers,
-      concurrency: config.jobs.concurrency,
-      visibilityTimeoutMs: config.jobs.visibilityTimeoutMs,
-      logger,
-    });
-    const pump = new ChangePump(knex, {
-      planner: pipeline.planner,
+    const startedAt = Date.now();
+    const depth = (k: Knex) => queueDepth(k) as Promise<Record<string, number>>;
+    const metrics = createMetrics(knex, capture, depth);
+    const secrets = keyRing(decodeSecretKey(config.secretKey)!);
+
+    // Feature modules, in order; each may add middleware, routes, workers, a planner and health.
+    const workers: Worker[] = [];
+    let pump: ChangePump | undefined;
+    const services = new Map<string, unknown>();
+    const instances: Array<{ name: string; instance: ModuleInstance }> = [];
+    for (const mod of opts.modules ?? (await defaultModules())) {
+      const instance = await mod.start({ config, logger: logger.child({ module: mod.name }), knex, opencart, secrets, metrics: metrics.registry, wakePump: () => pump?.wake(), services });
+      instances.push({ name: mod.name, instance });
+      if (instance.stop) cleanup.push(() => instance.stop!());
+      for (const [key, value] of Object.entries(instance.provides ?? {})) services.set(key, value);
+    }
+
+    const planners = instances.flatMap(({ instance }) => (instance.planner ? [instance.planner] : []));
+    const workerSpecs: WorkerSpec[] = instances.flatMap(({ instance }) => instance.workers ?? []);
+    if (planners.length === 0) {
+      // No module plans anything yet: keep the path live with the foundation pipeline.
+      const pipeline = opts.pipeline ?? foundationPipeline(logger);
+      planners.push(pipeline.planner);
+      workerSpecs.push({ queue: pipeline.queue, handlers: pipeline.handlers });
+    }
+    for (const spec of workerSpecs) {
+      workers.push(
+        new Worker(knex, {
+          queue: spec.queue,
+          handlers: spec.handlers,
+          concurrency: spec.concurrency ?? config.jobs.concurrency,
+          visibilityTimeoutMs: config.jobs.visibilityTimeoutMs,
+          logger,
+        }),
+      );
+    }
+    pump = new ChangePump(knex, {
+      planner: combinePlanners(planners),
       pollMs: config.capture.pollMs,
       jobDefaults: { maxAttempts: config.jobs.maxAttempts },
-      onJobs: () => worker.wake(),
+      onJobs: () => workers.forEach((w) => w.wake()),
       logger,
     });
-    worker.start();
+    for (const w of workers) w.start();
     pump.start();
-    // Stop the pump first so no new jobs appear while the worker drains.
-    cleanup.push(() => worker.stop());
-    cleanup.push(() => pump.stop());
+    // Stop the pump first so no new jobs appear while the workers drain.
+    cleanup.push(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    });
+    const runningPump = pump;
+    cleanup.push(() => runningPump.stop());
     const pruner = setInterval(() => {
       pruneJobs(knex, { doneOlderThanMs: 7 * DAY_MS }).catch((err: unknown) => logger.warn({ err }, 'pruning done jobs failed'));
     }, 60 * 60 * 1000);
     pruner.unref();
     cleanup.push(() => clearInterval(pruner));
 
-    const startedAt = Date.now();
-    const depth = (k: Knex) => queueDepth(k) as Promise<Record<string, number>>;
-    const metrics = createMetrics(knex, capture, depth);
-    const app = createServer({ logger, metrics, health: { knex, capture, pump, queueDepth: depth, startedAt } });
+    const app = createServer({
+      logger,
+      metrics,
+      health: { knex, capture, pump: runningPump, queueDepth: depth, startedAt, modules: instances },
+      before: instances.flatMap(({ instance }) => instance.before ?? []),
+      routes: instances.flatMap(({ instance }) => instance.routes ?? []),
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
       s.once('error', (err: NodeJS.ErrnoException) =>

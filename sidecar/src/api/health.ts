@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CaptureService } from '../sync/capture/service';
 import type { ChangePump } from '../sync/pump';
+import type { ModuleInstance } from '../modules/types';
 import { VERSION } from '../version';
 
 export interface HealthReport {
@@ -11,6 +12,7 @@ export interface HealthReport {
   capture: { mode: string; reason: string; lastError?: string; lastScanAt?: string; backlog?: number };
   pump: { running: boolean; lastRunAt: string | null; lastError: string | null; changesPlanned: number; jobsEnqueued: number };
   queue?: Record<string, number>;
+  modules?: Record<string, { ok: boolean } & Record<string, unknown>>;
 }
 
 export interface HealthSources {
@@ -19,6 +21,7 @@ export interface HealthSources {
   pump: ChangePump;
   queueDepth(knex: Knex): Promise<Record<string, number>>;
   startedAt: number;
+  modules?: Array<{ name: string; instance: ModuleInstance }>;
 }
 
 /** Everything an operator (or a load balancer) needs to tell whether sync is really running. */
@@ -48,7 +51,17 @@ export async function collectHealth(src: HealthSources): Promise<HealthReport> {
     report.status = 'down';
     return report;
   }
-  if (report.capture.lastError || report.pump.lastError || !report.pump.running) report.status = 'degraded';
+  for (const { name, instance } of src.modules ?? []) {
+    if (!instance.health) continue;
+    report.modules ??= {};
+    try {
+      report.modules[name] = await instance.health();
+    } catch (err) {
+      report.modules[name] = { ok: false, error: (err as Error).message.split('\n')[0] };
+    }
+  }
+  const modulesOk = Object.values(report.modules ?? {}).every((m) => m.ok);
+  if (report.capture.lastError || report.pump.lastError || !report.pump.running || !modulesOk) report.status = 'degraded';
   return report;
 }
 

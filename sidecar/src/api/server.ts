@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response, type NextFunction, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../util/logger';
 import { collectHealth, type HealthSources } from './health';
@@ -8,6 +8,9 @@ export interface ServerDeps {
   logger: Logger;
   health: HealthSources;
   metrics: Metrics;
+  /** Middleware before every route except /health and /metrics (the security gateway). */
+  before?: RequestHandler[];
+  routes?: Array<{ path: string; router: Router }>;
 }
 
 /** The sidecar's HTTP surface. Later routers (admin, webhooks, OAuth, public API) mount here. */
@@ -39,6 +42,9 @@ export function createServer(deps: ServerDeps): Express {
       next(err);
     }
   });
+
+  for (const handler of deps.before ?? []) app.use(handler);
+  for (const { path, router } of deps.routes ?? []) app.use(path, router);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such route' } });

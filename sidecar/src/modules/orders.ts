@@ -1,0 +1,9 @@
+import type { SidecarModule } from './types';
+
+/** The orders module. */
+export const ordersModule: SidecarModule = {
+  name: 'orders',
+  async start() {
+    return {};
+  },
+};

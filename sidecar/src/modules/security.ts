@@ -1,0 +1,9 @@
+import type { SidecarModule } from './types';
+
+/** The security module. */
+export const securityModule: SidecarModule = {
+  name: 'security',
+  async start() {
+    return {};
+  },
+};
