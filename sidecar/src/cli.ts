@@ -4,6 +4,7 @@ import { StartupError } from './util/errors';
 import { migrateDownAll, migrateLatest } from '../../migrations';
 import { installedTriggers, removeTriggers } from './sync/capture/triggers';
 import { scanSnapshot } from './sync/capture/snapshot';
+import { COMMANDS } from './cli/commands';
 
 const USAGE = `usage: meschain <command>
 
@@ -13,7 +14,7 @@ commands:
   uninstall --purge     also drop every meschain_* table
   capture status        which capture triggers are installed
   capture scan          run one snapshot-diff scan now
-`;
+${COMMANDS.flatMap((c) => c.usage.map((u) => `  ${u}\n`)).join('')}`;
 
 /** Commands for system cron and operators; each prints a short result and exits non-zero on failure. */
 async function run(argv: string[]): Promise<number> {
@@ -27,6 +28,8 @@ async function run(argv: string[]): Promise<number> {
   const knex = createDb(config.databaseUrl, { poolMax: 2 });
   try {
     await assertReachable(knex, config.databaseUrl);
+    const extra = COMMANDS.find((c) => c.name === command);
+    if (extra) return await extra.run({ config, knex, args: rest, out: process.stdout, err: process.stderr });
     switch (`${command} ${rest[0] ?? ''}`.trim()) {
       case 'migrate': {
         const applied = await migrateLatest(knex, { ocPrefix: prefix });
