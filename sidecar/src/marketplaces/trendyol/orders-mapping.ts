@@ -1,0 +1,163 @@
+import type { Address, MarketplaceOrder, MarketplaceReturn, OrderLine, OrderPackage, OrderStatus, ReturnLine } from '../types';
+import { CLAIM_STATUS_MAP, PACKAGE_STATUS_MAP, STATUS_RANK } from './constants';
+import type { TyAddress, TyClaim, TyLine, TyPackage } from './wire';
+
+/** Trendyol shipment packages and claims → normalised orders and returns. */
+
+const m2 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '0.00' : (Math.round(n * 100) / 100).toFixed(2));
+
+export function statusOf(raw: string | undefined): OrderStatus {
+  return (raw !== undefined && PACKAGE_STATUS_MAP[raw]) || 'unknown';
+}
+
+export function isoFrom(trendyolMs: number | undefined, clockOffsetMs: number): string {
+  return new Date((trendyolMs ?? 0) - clockOffsetMs).toISOString();
+}
+
+export function packageIdOf(p: TyPackage): string {
+  return String(p.id ?? p.shipmentPackageId ?? '');
+}
+
+function address(a: TyAddress | undefined, email: string | undefined): Address {
+  return {
+    firstName: a?.firstName ?? '',
+    lastName: a?.lastName ?? '',
+    ...(a?.company ? { company: a.company } : {}),
+    line1: a?.address1 ?? '',
+    ...(a?.address2 ? { line2: a.address2 } : {}),
+    ...(a?.district ? { district: a.district } : {}),
+    city: (a?.city ?? '').trim(),
+    ...(a?.postalCode ? { postalCode: a.postalCode } : {}),
+    countryCode: a?.countryCode ?? 'TR',
+    ...(a?.phone ? { phone: a.phone } : {}),
+    ...(email ? { email } : {}),
+    ...(a?.taxNumber ? { taxId: a.taxNumber } : {}),
+    ...(a?.taxOffice ? { taxOffice: a.taxOffice } : {}),
+  };
+}
+
+function line(l: TyLine, currency: string): OrderLine {
+  const quantity = l.quantity ?? 0;
+  // price = what the buyer pays per unit; amount = unit price before discounts; discount = whole line.
+  const unit = l.price ?? (l.amount !== undefined ? l.amount - (l.discount ?? 0) / Math.max(1, quantity) : 0);
+  const vatRate = l.vatBaseAmount && l.vatBaseAmount > 0 && unit > 0 ? Math.round((unit / l.vatBaseAmount - 1) * 100) : undefined;
+  const variant = [
+    ...(l.productColor ? [{ name: 'Renk', value: l.productColor }] : []),
+    ...(l.productSize ? [{ name: 'Beden', value: l.productSize }] : []),
+  ];
+  return {
+    lineId: String(l.id ?? ''),
+    ...(l.merchantSku ? { sku: l.merchantSku } : {}),
+    ...(l.barcode ? { barcode: l.barcode } : {}),
+    ...(l.productCode !== undefined ? { remoteProductId: String(l.productCode) } : {}),
+    title: l.productName ?? '',
+    quantity,
+    unitPrice: m2(unit),
+    ...(l.amount !== undefined ? { listUnitPrice: m2(l.amount) } : {}),
+    discount: m2(l.discount ?? 0),
+    ...(vatRate !== undefined && [0, 1, 10, 20].includes(vatRate) ? { vatRate } : {}),
+    currency: l.currencyCode ?? currency,
+    ...(l.orderLineItemStatusName ? { status: statusOf(l.orderLineItemStatusName), rawStatus: l.orderLineItemStatusName } : {}),
+    ...(variant.length > 0 ? { variant } : {}),
+  };
+}
+
+export function toPackage(p: TyPackage, clockOffsetMs: number): OrderPackage {
+  const raw = p.status ?? p.shipmentPackageStatus ?? '';
+  const currency = p.currencyCode ?? 'TRY';
+  return {
+    packageId: packageIdOf(p),
+    status: statusOf(raw),
+    rawStatus: raw,
+    lines: (p.lines ?? []).map((l) => line(l, currency)),
+    ...(p.cargoProviderName ? { carrier: p.cargoProviderName } : {}),
+    ...(p.cargoTrackingNumber !== undefined && p.cargoTrackingNumber !== null && String(p.cargoTrackingNumber) !== '' ? { trackingNumber: String(p.cargoTrackingNumber) } : {}),
+    ...(p.cargoTrackingLink ? { trackingUrl: p.cargoTrackingLink } : {}),
+    updatedAt: isoFrom(p.lastModifiedDate ?? p.orderDate, clockOffsetMs),
+    history: (p.packageHistories ?? []).map((h) => ({ status: statusOf(h.status), rawStatus: h.status ?? '', at: isoFrom(h.createdDate, clockOffsetMs) })),
+  };
+}
+
+/** Groups packages by order number, keeping first-seen order. */
+export function toOrders(packages: TyPackage[], clockOffsetMs: number, complete: boolean): MarketplaceOrder[] {
+  const groups = new Map<string, TyPackage[]>();
+  for (const p of packages) {
+    const key = String(p.orderNumber ?? packageIdOf(p));
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups.entries()].map(([orderId, pkgs]) => toOrder(orderId, pkgs, clockOffsetMs, complete));
+}
+
+function toOrder(orderId: string, pkgs: TyPackage[], clockOffsetMs: number, complete: boolean): MarketplaceOrder {
+  const first = pkgs[0] as TyPackage;
+  const packages = pkgs.map((p) => toPackage(p, clockOffsetMs));
+  const live = packages.filter((p) => p.status !== 'cancelled');
+  const lead = (live.length > 0 ? live : packages).reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a));
+  // Totals over live packages: a split leaves the cancelled original beside its replacement.
+  const counted = live.length > 0 ? pkgs.filter((p) => statusOf(p.status ?? p.shipmentPackageStatus) !== 'cancelled') : pkgs;
+  const gross = counted.reduce((s, p) => s + (p.grossAmount ?? 0), 0);
+  const discount = counted.reduce((s, p) => s + (p.totalDiscount ?? 0), 0);
+  const total = counted.reduce((s, p) => s + (p.totalPrice ?? (p.grossAmount ?? 0) - (p.totalDiscount ?? 0)), 0);
+  const updated = Math.max(...pkgs.map((p) => p.lastModifiedDate ?? p.orderDate ?? 0));
+  const currency = first.currencyCode ?? 'TRY';
+  return {
+    marketplace: 'trendyol',
+    orderId,
+    createdAt: isoFrom(Math.min(...pkgs.map((p) => p.orderDate ?? Number.MAX_SAFE_INTEGER)), clockOffsetMs),
+    updatedAt: isoFrom(updated, clockOffsetMs),
+    status: lead.status,
+    rawStatus: lead.rawStatus,
+    customer: {
+      firstName: first.customerFirstName ?? '',
+      lastName: first.customerLastName ?? '',
+      ...(first.customerEmail ? { email: first.customerEmail } : {}),
+      ...(first.shipmentAddress?.phone ? { phone: first.shipmentAddress.phone } : {}),
+      ...(first.customerId !== undefined ? { remoteId: String(first.customerId) } : {}),
+    },
+    shippingAddress: address(first.shipmentAddress, first.customerEmail),
+    billingAddress: address(first.invoiceAddress ?? first.shipmentAddress, first.customerEmail),
+    totals: { gross: m2(gross), discount: m2(discount), shipping: '0.00', total: m2(total), currency },
+    packages,
+    complete,
+  };
+}
+
+export function toReturn(c: TyClaim, clockOffsetMs: number): MarketplaceReturn {
+  const lines: ReturnLine[] = [];
+  for (const item of c.items ?? []) {
+    const byLine = new Map<string, ReturnLine>();
+    for (const ci of item.claimItems ?? []) {
+      const lineId = String(ci.orderLineItemId ?? item.orderLine?.id ?? '');
+      const rawStatus = ci.claimItemStatus?.name ?? '';
+      const existing = byLine.get(`${lineId}:${rawStatus}`);
+      if (existing) existing.quantity += 1;
+      else {
+        byLine.set(`${lineId}:${rawStatus}`, {
+          claimLineId: String(ci.id ?? lineId),
+          ...(lineId ? { lineId } : {}),
+          ...(item.orderLine?.merchantSku ? { sku: item.orderLine.merchantSku } : {}),
+          ...(item.orderLine?.barcode ? { barcode: item.orderLine.barcode } : {}),
+          quantity: 1,
+          ...(ci.customerClaimItemReason?.name ? { reason: ci.customerClaimItemReason.name } : {}),
+          status: CLAIM_STATUS_MAP[rawStatus] ?? 'unknown',
+          rawStatus,
+        });
+      }
+    }
+    lines.push(...byLine.values());
+  }
+  const statuses = new Set(lines.map((l) => l.status));
+  const status = statuses.size === 1 ? (lines[0]?.status ?? 'unknown') : statuses.has('requested') ? 'requested' : 'unknown';
+  return {
+    claimId: String(c.id ?? ''),
+    orderId: String(c.orderNumber ?? ''),
+    ...(c.orderShipmentPackageId !== undefined ? { packageId: String(c.orderShipmentPackageId) } : {}),
+    createdAt: isoFrom(c.claimDate, clockOffsetMs),
+    updatedAt: isoFrom(c.lastModifiedDate ?? c.claimDate, clockOffsetMs),
+    status,
+    rawStatus: [...new Set(lines.map((l) => l.rawStatus))].join(','),
+    lines,
+  };
+}
