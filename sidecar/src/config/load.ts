@@ -25,6 +25,16 @@ const ENV_MAP: Record<string, string> = {
   MESCHAIN_JOB_CONCURRENCY: 'jobs.concurrency',
   MESCHAIN_JOB_VISIBILITY_MS: 'jobs.visibilityTimeoutMs',
   MESCHAIN_JOB_MAX_ATTEMPTS: 'jobs.maxAttempts',
+  MESCHAIN_BRIDGE_SECRET: 'security.bridgeSecret',
+  MESCHAIN_OAUTH_ISSUER: 'security.issuer',
+  MESCHAIN_CORS_ORIGINS: 'security.corsOrigins',
+  MESCHAIN_BODY_LIMIT_BYTES: 'security.bodyLimitBytes',
+  MESCHAIN_RATE_READ_PER_MIN: 'security.rateReadPerMinute',
+  MESCHAIN_RATE_WRITE_PER_MIN: 'security.rateWritePerMinute',
+  MESCHAIN_RATE_PUBLIC_PER_MIN: 'security.ratePublicPerMinute',
+  MESCHAIN_TRUSTED_PROXIES: 'security.trustedProxies',
+  MESCHAIN_SECRET_KEYS_PREVIOUS: 'security.secretKeysPrevious',
+  MESCHAIN_SECRET_KEYS_FILE: 'security.secretKeysFile',
 };
 
 const PATH_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path]) => [path, env]));

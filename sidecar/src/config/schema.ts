@@ -62,6 +62,34 @@ export const configSchema = z.object({
     /** How often the snapshot-diff scanner runs when triggers are not available. */
     snapshotIntervalMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(30_000),
   }),
+  security: z
+    .object({
+      /** Shared HS256 secret the OpenCart admin extension signs bridge tokens with (set at install). */
+      bridgeSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** Issuer URL of the OAuth server (its path is where /oauth is mounted), e.g. https://shop.example.com/meschain/oauth. */
+      issuer: z
+        .string()
+        .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(v), 'must be an http(s) URL without query, e.g. https://sync.example.com/oauth')
+        .optional(),
+      /** Comma-separated browser origins allowed by CORS; empty = no cross-origin browser access. */
+      corsOrigins: z.string().default(''),
+      /** Largest request body accepted, in bytes. */
+      bodyLimitBytes: z.coerce.number().int().min(1024, 'must be at least 1024').max(64 * 1024 * 1024, 'must be at most 67108864').default(1024 * 1024),
+      /** Requests per minute per client for read routes / write routes, and per IP for public routes. */
+      rateReadPerMinute: z.coerce.number().int().min(1).default(1000),
+      rateWritePerMinute: z.coerce.number().int().min(1).default(120),
+      ratePublicPerMinute: z.coerce.number().int().min(1).default(600),
+      /** Comma-separated addresses/CIDRs of proxies whose X-Forwarded-For is trusted (e.g. the OpenCart host). */
+      trustedProxies: z.string().default(''),
+      /** Older secret keys (comma-separated hex/base64) still able to decrypt; secrets are re-encrypted to the current key in the background. */
+      secretKeysPrevious: z
+        .string()
+        .refine((v) => v.split(',').every((k) => k.trim() === '' || decodeSecretKey(k.trim()) !== null), 'must be comma-separated 32-byte keys (hex or base64)')
+        .default(''),
+      /** A file with older secret keys, one per line (lines starting with # are ignored). */
+      secretKeysFile: z.string().optional(),
+    })
+    .prefault({}),
   jobs: z.object({
     concurrency: z.coerce.number().int().min(1).max(64).default(4),
     visibilityTimeoutMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(60_000),

@@ -31,6 +31,9 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  // Redirects carry authorization codes, cookies carry OAuth session ids (pino-http logs response headers).
+  'res.headers.location',
+  'res.headers["set-cookie"]',
   'databaseUrl',
   '*.databaseUrl',
 ];
