@@ -11,8 +11,7 @@ import { createMetrics } from './api/metrics';
 import { createServer } from './api/server';
 import { ChangePump, combinePlanners } from './sync/pump';
 import { defaultModules, type ModuleInstance, type SidecarModule, type WorkerSpec } from './modules';
-import { decodeSecretKey } from './config/schema';
-import { keyRing } from './crypto/secrets';
+import { loadKeyRing } from './crypto/keys';
 import { Worker, queueDepth, pruneJobs } from './sync/queue';
 import { foundationPipeline, type Pipeline } from './sync/pipeline/foundation';
 import { loadOcContext, recoverOrderWrites, OcContextError, OcSettingError, type OcContext } from './db/opencart';
@@ -98,7 +97,7 @@ export async function startSidecar(config: Config, opts: StartOptions = {}): Pro
     const startedAt = Date.now();
     const depth = (k: Knex) => queueDepth(k) as Promise<Record<string, number>>;
     const metrics = createMetrics(knex, capture, depth);
-    const secrets = keyRing(decodeSecretKey(config.secretKey)!);
+    const secrets = loadKeyRing(config);
 
     // Feature modules, in order; each may add middleware, routes, workers, a planner and health.
     const workers: Worker[] = [];

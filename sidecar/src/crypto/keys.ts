@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeSecretKey, type Config } from '../config/schema';
 import { StartupError } from '../util/errors';
-import { keyIdOf, keyRing, type KeyRing } from './secrets';
+import { keyRing, type KeyRing } from './secrets';
 
 /**
  * Where the secret keys come from: the current key from MESCHAIN_SECRET_KEY, older keys (still needed
@@ -41,18 +41,4 @@ export function loadKeyRing(config: Pick<Config, 'secretKey' | 'security'>): Key
   const current = decodeSecretKey(config.secretKey);
   if (!current) throw new StartupError('MESCHAIN_SECRET_KEY must be 32 bytes as 64 hex characters or base64');
   return keyRing(current, previousKeys(config));
-}
-
-/**
- * Adds keys to an existing ring in place. The composition root builds the shared ring from the current
- * key only; the security module (started first) adds the previous keys so every module can still open
- * secrets sealed before a rotation.
- */
-export function addPreviousKeys(ring: KeyRing, keys: readonly Buffer[]): void {
-  const map = ring.keys as Map<string, Buffer>;
-  for (const key of keys) {
-    if (key.length !== 32) throw new Error('secret keys must be 32 bytes');
-    const id = keyIdOf(key);
-    if (!map.has(id)) map.set(id, key);
-  }
 }

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { SidecarModule } from './types';
 import { StartupError } from '../util/errors';
-import { addPreviousKeys, previousKeys } from '../crypto/keys';
 import { KeyRotator } from '../crypto/rotation';
 import { adminRouter } from '../auth/admin-router';
 import { BridgeVerifier } from '../auth/bridge';
@@ -47,7 +46,6 @@ export const securityModule: SidecarModule = {
     const { config, knex, logger, opencart, secrets, metrics } = ctx;
     const sec = config.security;
     const storeId = config.opencart.storeId;
-    addPreviousKeys(secrets, previousKeys(config));
 
     const audit = new AuditLog(knex, storeId, logger);
     const rbac = new RbacStore(knex, storeId);

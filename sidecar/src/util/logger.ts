@@ -34,6 +34,10 @@ export const REDACT_PATHS = [
   // Redirects carry authorization codes, cookies carry OAuth session ids (pino-http logs response headers).
   'res.headers.location',
   'res.headers["set-cookie"]',
+  'bridgeSecret',
+  '*.bridgeSecret',
+  'secretKeysPrevious',
+  '*.secretKeysPrevious',
   'databaseUrl',
   '*.databaseUrl',
 ];
