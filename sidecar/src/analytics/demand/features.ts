@@ -1,0 +1,105 @@
+import { dayOfMonth, monthOf } from '../calendar';
+
+/**
+ * Feature rows for the demand forest. A row describes one product at one origin day t (everything it
+ * uses is known at the end of day t − 1, apart from specials, which are scheduled in advance), and its
+ * target is the units sold over the next `horizon` days from t.
+ */
+
+export interface DemandInputs {
+  /** Daily units, oldest first. */
+  units: readonly number[];
+  /** Offered price per day (data/price-history.ts). */
+  price: readonly number[];
+  /** 1 when a special ran that day (known ahead: specials have dates). */
+  special: readonly number[];
+  /** Daily units that came through marketplaces (imported orders); zeros when none. */
+  marketplaceUnits?: readonly number[];
+  /** Shop-local day index of units[0]. */
+  startDay: number;
+}
+
+export const FEATURE_NAMES = [
+  'month',
+  'day_of_month',
+  'rate7',
+  'rate28',
+  'rate91',
+  'selling_days28',
+  'days_since_sale',
+  'price_ratio91',
+  'special_now',
+  'special_share_ahead',
+  'marketplace_share28',
+  'trend28_91',
+] as const;
+
+/** Rows need this much history before the origin. */
+export const MIN_HISTORY = 28;
+
+function sum(a: readonly number[], from: number, to: number): number {
+  let s = 0;
+  for (let i = Math.max(0, from); i < to; i++) s += a[i]!;
+  return s;
+}
+
+function medianOf(a: readonly number[], from: number, to: number): number {
+  const xs = a.slice(Math.max(0, from), to).filter((v) => v > 0).sort((x, y) => x - y);
+  if (xs.length === 0) return 0;
+  const mid = xs.length >> 1;
+  return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+}
+
+/** Features at origin t (t may equal units.length: the day after the history, for prediction). */
+export function featuresAt(inp: DemandInputs, t: number, horizon: number): number[] {
+  const day = inp.startDay + t;
+  const r7 = sum(inp.units, t - 7, t) / 7;
+  const r28 = sum(inp.units, t - 28, t) / 28;
+  const span91 = Math.min(91, t);
+  const r91 = span91 > 0 ? sum(inp.units, t - span91, t) / span91 : 0;
+  let selling = 0;
+  for (let i = Math.max(0, t - 28); i < t; i++) if (inp.units[i]! > 0) selling++;
+  let since = 0;
+  while (since < 365 && t - 1 - since >= 0 && inp.units[t - 1 - since]! <= 0) since++;
+  const lastPrice = inp.price[Math.min(t, inp.price.length) - 1] ?? 0;
+  const med = medianOf(inp.price, t - 91, t);
+  // Specials are scheduled: the share of the target window they cover is known at the origin.
+  let ahead = 0;
+  for (let k = 0; k < horizon; k++) ahead += inp.special[t + k] ?? inp.special[inp.special.length - 1] ?? 0;
+  const mp = inp.marketplaceUnits ? sum(inp.marketplaceUnits, t - 28, t) : 0;
+  const total28 = r28 * 28;
+  return [
+    monthOf(day),
+    dayOfMonth(day),
+    r7,
+    r28,
+    r91,
+    selling / 28,
+    since,
+    med > 0 ? lastPrice / med : 1,
+    inp.special[t - 1] ?? 0,
+    ahead / horizon,
+    total28 > 0 ? mp / total28 : 0,
+    r91 > 0 ? r28 / r91 : 1,
+  ];
+}
+
+export interface TrainingRows {
+  x: number[][];
+  y: number[];
+  /** The origin of each row. */
+  t: number[];
+}
+
+/** Training rows at every `step`-th origin whose target window lies inside the history. */
+export function trainingRows(inp: DemandInputs, horizon: number, step: number, end = inp.units.length): TrainingRows {
+  const x: number[][] = [];
+  const y: number[] = [];
+  const ts: number[] = [];
+  for (let t = MIN_HISTORY; t + horizon <= end; t += step) {
+    x.push(featuresAt(inp, t, horizon));
+    y.push(sum(inp.units, t, t + horizon));
+    ts.push(t);
+  }
+  return { x, y, t: ts };
+}

@@ -1,0 +1,23 @@
+/** What every point forecaster gets besides the history. */
+export interface SeriesContext {
+  /** Season length in days (7: the shopping week). */
+  season: number;
+  /** Weekday (0 = Sunday) of y[0], so weekday profiles line up with the history. */
+  firstWeekday: number;
+  /**
+   * Weekday shares of volume (index = weekday, sum 1) from a parent series (the store), used by
+   * methods that cannot learn a weekly pattern from a sparse series; closed days get share ≈ 0.
+   */
+  profile?: readonly number[];
+}
+
+/** Fits on y (daily values, oldest first) and returns h point forecasts (finite, ≥ 0). */
+export type PointForecaster = (y: readonly number[], h: number, ctx: SeriesContext) => number[];
+
+/**
+ * snaive: seasonal naive (the baseline); ets: exponential smoothing with weekly season; arima: SARIMA;
+ * tsb / sba: intermittent-demand methods; adida: weekly aggregation + smoothing, spread by weekday;
+ * combo: the mean of ets, adida, tsb and (where fitted) arima: combinations are hard to beat (M4).
+ */
+export const METHOD_NAMES = ['snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'combo'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
