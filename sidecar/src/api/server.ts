@@ -22,6 +22,13 @@ export function createServer(deps: ServerDeps): Express {
       logger: deps.logger,
       // Probes and scrapes every few seconds would drown the log.
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Successful reads are the bulk of API traffic and are counted in API usage anyway; logging each
+      // at info would cost more than serving it. Writes, refusals and failures are always logged.
+      customLogLevel: (req, res, err) => {
+        if (err || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
+      },
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
