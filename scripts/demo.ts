@@ -4,7 +4,9 @@
  * 1. creates the database (default mysql://root@127.0.0.1:3306/meschain_demo, or MESCHAIN_DATABASE_URL);
  * 2. creates the OpenCart 3.0.x tables from the project's own definition where missing;
  * 3. seeds a Turkish/English demo shop when the catalogue is empty (reuses it otherwise);
- * 4. runs the sidecar's migrations and starts the sidecar with a generated secret key.
+ * 4. runs the sidecar's migrations and starts the sidecar with a generated secret key;
+ * 5. starts the Trendyol sandbox (port MESCHAIN_DEMO_TRENDYOL_PORT, default 8790, rate limit on), connects
+ *    the store to it, lists the catalogue and keeps a trickle of sandbox orders and SQL stock changes going.
  *
  * Flags: --seed-only (stop after step 4's migrations), --reseed (empty and seed again; drops the
  * sidecar's own tables too), --products/--customers/--orders/--days/--seed N (sizes), --help.
@@ -19,12 +21,15 @@ import { migrateDownAll, migrateLatest } from '../migrations';
 import { DEMO_DEFAULTS, DemoSeedRefused, readDemoState, seedDemo, type DemoSeedResult } from './demo/seed';
 import { demoDir, demoSecretKey, ensureDatabase, loadCredentials, saveCredentials } from './demo/state';
 import type { DemoCredentials } from './demo/settings';
+import { marketplacesHook, startTrendyolDemo, type TrendyolDemo } from './demo/trendyol-demo';
+import { defaultModules } from '../sidecar/src/modules';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/meschain_demo';
 
 const USAGE = `usage: npm run demo -- [--seed-only] [--reseed] [--products N] [--customers N] [--orders N] [--days N] [--seed N]
   MESCHAIN_DATABASE_URL  database (default ${DEFAULT_URL}); created when missing
   MESCHAIN_OC_PREFIX     OpenCart table prefix (default oc_)
+  MESCHAIN_DEMO_TRENDYOL_PORT  Trendyol sandbox port (default 8790)
   MESCHAIN_DEMO_DIR      where the generated secret key and passwords are kept (default scripts/demo/.demo)`;
 
 function intFlag(values: Record<string, unknown>, name: string): number | undefined {
@@ -136,13 +141,25 @@ async function main(): Promise<void> {
     MESCHAIN_OC_PREFIX: prefix,
     MESCHAIN_SECRET_KEY: secret.key,
     MESCHAIN_OC_LANGUAGE: process.env.MESCHAIN_OC_LANGUAGE || 'tr-tr',
+    // Marketplaces take only https image addresses; the demo shop has no public address of its own.
+    MESCHAIN_OC_STORE_URL: process.env.MESCHAIN_OC_STORE_URL || 'https://demo.meschain.example/',
   });
   const logger = createLogger(config.logLevel);
-  const sidecar = await startSidecar(config, { logger });
+  const hook = marketplacesHook();
+  const sidecar = await startSidecar(config, { logger, modules: [...(await defaultModules()), hook.module] });
   out(`  Sidecar:                     ${sidecar.url}`);
   out(`    Sağlık / health:           ${sidecar.url}/health`);
   out(`    Metrikler / metrics:       ${sidecar.url}/metrics`);
   out(`    Değişiklik yakalama / change capture: ${sidecar.captureMode}`);
+
+  const trendyolKnex = createDb(url, { poolMax: 2 });
+  let trendyol: TrendyolDemo | null = null;
+  try {
+    trendyol = await startTrendyolDemo({ knex: trendyolKnex, prefix, marketplaces: hook.service(), port: Number(process.env.MESCHAIN_DEMO_TRENDYOL_PORT || 8790), log: out });
+    for (const line of trendyol.describe()) out(line);
+  } catch (err) {
+    out(`  Trendyol sandbox: başlatılamadı / could not start: ${(err as Error).message}`);
+  }
   out('Durdurmak için Ctrl-C / press Ctrl-C to stop.');
 
   let stopping = false;
@@ -150,7 +167,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     out(`\n${signal}: durduruluyor / stopping…`);
-    sidecar.close().then(
+    (trendyol ? trendyol.stop() : Promise.resolve())
+      .catch(() => undefined)
+      .then(() => sidecar.close())
+      .then(() => trendyolKnex.destroy())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`demo: error while stopping: ${(err as Error).message}\n`);

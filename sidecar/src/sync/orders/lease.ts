@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { rawWrite } from '../../db/raw';
+
+/**
+ * Serialises all work on one marketplace order (its group row) across workers and processes with a
+ * lease in the row itself rather than a server-side named lock: a named lock pins a pooled connection
+ * for the whole import, and the data layer's own locks already need two, so a handful of concurrent
+ * imports would exhaust the pool. A crashed holder's lease simply expires; a live one is extended while
+ * it works. Everything done under it is idempotent, so the rare overlap after an expiry is harmless.
+ */
+
+export class GroupBusyError extends Error {
+  override name = 'GroupBusyError';
+}
+
+const GROUPS = 'meschain_order_groups';
+const LEASE_SECONDS = 60;
+const EXTEND_EVERY_MS = 20_000;
+
+async function tryAcquire(knex: Knex, groupId: number, token: string): Promise<boolean> {
+  const r = await rawWrite(
+    knex,
+    `UPDATE ${GROUPS} SET locked_by = ?, locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
+      WHERE id = ? AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
+    [token, groupId],
+  );
+  return r.affectedRows === 1;
+}
+
+export async function withGroupLease<T>(knex: Knex, groupId: number, fn: () => Promise<T>, waitMs = 90_000): Promise<T> {
+  const token = randomUUID();
+  const until = Date.now() + waitMs;
+  let delay = 10;
+  while (!(await tryAcquire(knex, groupId, token))) {
+    if (Date.now() > until) throw new GroupBusyError(`marketplace order ${groupId} is being handled by another worker; try again later`);
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 250);
+  }
+  const keeper = setInterval(() => {
+    void rawWrite(knex, `UPDATE ${GROUPS} SET locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND WHERE id = ? AND locked_by = ?`, [groupId, token]).catch(() => undefined);
+  }, EXTEND_EVERY_MS);
+  keeper.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(keeper);
+    await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?`, [groupId, token]);
+  }
+}

@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { rawRows, rawWrite } from '../../db/raw';
+
+/** Tracking numbers waiting to reach the marketplace (meschain_shipments), one row per package and number. */
+
+export const SHIPMENTS = 'meschain_shipments';
+
+export interface ShipmentRow {
+  id: number;
+  groupId: number;
+  ocOrderId: number;
+  remotePackageId: string;
+  trackingNumber: string;
+  carrier: string | null;
+  source: 'history' | 'api';
+  orderHistoryId: number | null;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+function toRow(r: Record<string, unknown>): ShipmentRow {
+  return {
+    id: Number(r.id),
+    groupId: Number(r.group_id),
+    ocOrderId: Number(r.oc_order_id),
+    remotePackageId: String(r.remote_package_id),
+    trackingNumber: String(r.tracking_number),
+    carrier: (r.carrier as string | null) ?? null,
+    source: r.source as ShipmentRow['source'],
+    orderHistoryId: r.order_history_id === null ? null : Number(r.order_history_id),
+    state: r.state as ShipmentRow['state'],
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+    sentAt: (r.sent_at as string | null) ?? null,
+  };
+}
+
+/** Records a tracking number for each package (idempotent: the same number for a package is one row). */
+export async function addShipments(
+  knex: Knex,
+  fields: { groupId: number; ocOrderId: number; packageIds: readonly string[]; trackingNumber: string; carrier?: string; source: 'history' | 'api'; orderHistoryId?: number },
+): Promise<void> {
+  for (const packageId of fields.packageIds) {
+    await rawWrite(
+      knex,
+      `INSERT INTO ${SHIPMENTS} (group_id, oc_order_id, remote_package_id, tracking_number, carrier, source, order_history_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE carrier = COALESCE(VALUES(carrier), carrier), updated_at = UTC_TIMESTAMP(3)`,
+      [fields.groupId, fields.ocOrderId, packageId, fields.trackingNumber, fields.carrier ?? null, fields.source, fields.orderHistoryId ?? null],
+    );
+  }
+}
+
+export async function shipmentsOf(knex: Knex, groupId: number, state?: ShipmentRow['state']): Promise<ShipmentRow[]> {
+  const q = knex(SHIPMENTS).select('*').where({ group_id: groupId }).orderBy('id');
+  if (state) q.where({ state });
+  return ((await q) as Array<Record<string, unknown>>).map(toRow);
+}
+
+export async function shipmentsOfOrder(knex: Knex, ocOrderId: number): Promise<ShipmentRow[]> {
+  return ((await knex(SHIPMENTS).select('*').where({ oc_order_id: ocOrderId }).orderBy('id')) as Array<Record<string, unknown>>).map(toRow);
+}
+
+export async function markSent(knex: Knex, id: number): Promise<void> {
+  await rawWrite(knex, `UPDATE ${SHIPMENTS} SET state = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) WHERE id = ?`, [id]);
+}
+
+export async function markAttempt(knex: Knex, id: number, error: string, final: boolean): Promise<void> {
+  await rawWrite(knex, `UPDATE ${SHIPMENTS} SET state = ?, attempts = attempts + 1, last_error = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?`, [
+    final ? 'failed' : 'pending',
+    error.slice(0, 2000),
+    id,
+  ]);
+}
+
+/** Groups with shipments still to send (the periodic sweep retries them). */
+export async function groupsWithPending(knex: Knex, limit = 200): Promise<Array<{ groupId: number; ocOrderId: number }>> {
+  const rows = await rawRows<{ group_id: number; oc_order_id: number }>(knex, `SELECT DISTINCT group_id, oc_order_id FROM ${SHIPMENTS} WHERE state = 'pending' ORDER BY group_id LIMIT ?`, [limit]);
+  return rows.map((r) => ({ groupId: Number(r.group_id), ocOrderId: Number(r.oc_order_id) }));
+}

@@ -1,0 +1,160 @@
+import type { OcContext } from '../../db/opencart';
+import { ORDER_WRITES_TABLE } from '../../db/opencart/orders';
+import { placeholders, rawRows } from '../../db/raw';
+import { isMarketplaceError } from '../../marketplaces/errors';
+import type { ChangePlanner } from '../pump/planner';
+import type { JobSpec } from '../queue/types';
+import type { Logger } from '../../util/logger';
+import { raiseAlert, recordHeartbeat, resolveAlert } from '../heartbeats';
+import type { MarketplaceAccess, OrderAccount } from '../orders/access';
+import { kindOf } from '../orders/build';
+import { loadOrderSettings, shippedStatusOf } from '../orders/settings';
+import { groupsByOcOrder, packagesOf, updateGroup, type GroupRow, type PackageRow } from '../orders/store';
+import { addShipments, markAttempt, markSent, shipmentsOf } from './shipments';
+import { parseTracking } from './tracking';
+
+/**
+ * Status out: the store marks an imported marketplace order shipped (an order-history row with the
+ * account's shipped status and a tracking number in its comment) → the marketplace gets carrier +
+ * tracking number for every live package of that order (adapter.ship).
+ *
+ * Trigger: the capture trigger on oc_order_history logs every new row; the change pump hands the
+ * OrderChange to this module's planner, which queues one job per marketplace order (de-duplicated).
+ * The job reads the order's history rows after the last one it handled, so a history row is acted on
+ * once however often the job runs. Rows the sidecar wrote itself (status in from the marketplace: write
+ * tokens 'mco-…' in the data layer's journal) are skipped, so a "Shipped" the marketplace reported is
+ * never echoed back. A shipped row without a recognisable tracking number raises a 'tracking_missing'
+ * alert naming the fix (write it in the comment, or POST /api/orders/:id/ship).
+ */
+
+export const STATUS_OUT_JOB = 'orders.status-out';
+
+export function createStatusOutPlanner(queue: string): ChangePlanner {
+  return {
+    async plan(changes, { trx }) {
+      const orderIds = changes.flatMap((c) => (c.kind === 'order' ? [c.orderId] : []));
+      if (orderIds.length === 0) return [];
+      const groups = await groupsByOcOrder(trx, orderIds);
+      return groups.map(
+        (g): JobSpec => ({ queue, type: STATUS_OUT_JOB, dedupeKey: `status-out:${g.ocOrderId}`, payload: { ocOrderId: g.ocOrderId }, priority: 50 }),
+      );
+    },
+  };
+}
+
+export interface StatusOutEnv {
+  ctx: OcContext;
+  access: MarketplaceAccess;
+  logger: Logger;
+}
+
+export interface StatusOutResult {
+  queued: number;
+  sent: number;
+  failed: number;
+  /** Attempts that failed for a reason worth retrying (the job is retried with backoff). */
+  retrying: number;
+}
+
+/** History rows the sidecar itself wrote (their write tokens start with 'mco-'). */
+async function ownHistoryIds(ctx: OcContext, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await rawRows<{ history_id: number }>(
+    ctx.knex,
+    `SELECT history_id FROM ${ORDER_WRITES_TABLE} WHERE oc_prefix = ? AND kind = 'history' AND token LIKE 'mco-%' AND history_id IN (${placeholders(ids.length)})`,
+    [ctx.prefix, ...ids],
+  );
+  return new Set(rows.map((r) => Number(r.history_id)));
+}
+
+/** Packages a tracking number goes to: live ones the marketplace does not already report as shipped. */
+export function shippablePackages(packages: readonly PackageRow[]): PackageRow[] {
+  return packages.filter((p) => {
+    const s = p.stored.package.status;
+    return kindOf(s) === 'live' && s !== 'shipped' && s !== 'delivered';
+  });
+}
+
+export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Promise<StatusOutResult> {
+  const { ctx } = env;
+  const [group] = await groupsByOcOrder(ctx.knex, [ocOrderId]);
+  if (!group) return { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  const account = await env.access.account(group.marketplaceId);
+  if (!account) return { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  const settings = await loadOrderSettings(ctx.knex, account.id);
+  const shipped = shippedStatusOf(settings);
+
+  const rows = await rawRows<{ order_history_id: number; order_status_id: number; comment: string }>(
+    ctx.knex,
+    `SELECT order_history_id, order_status_id, comment FROM \`${ctx.table('order_history')}\` WHERE order_id = ? AND order_history_id > ? ORDER BY order_history_id`,
+    [ocOrderId, group.lastHistoryId],
+  );
+  let queued = 0;
+  if (rows.length) {
+    const own = await ownHistoryIds(ctx, rows.map((r) => r.order_history_id));
+    const packages = await packagesOf(ctx.knex, account.id, group.remoteOrderId);
+    for (const row of rows) {
+      if (own.has(row.order_history_id) || shipped === null || row.order_status_id !== shipped) continue;
+      const tracking = parseTracking(row.comment, settings);
+      if (!tracking) {
+        await raiseAlert(
+          ctx.knex,
+          'tracking_missing',
+          account.id,
+          `order:${ocOrderId}`,
+          `OpenCart order ${ocOrderId} (${account.name} ${group.remoteOrderId}) was marked shipped without a tracking number: add "Tracking: <number>" to the history comment or POST /api/orders/${ocOrderId}/ship` +
+            ` / ${ocOrderId} numaralı sipariş kargo takip numarası olmadan kargolandı: yoruma "Takip no: <numara>" yazın veya /api/orders/${ocOrderId}/ship kullanın`,
+        );
+        env.logger.warn({ ocOrderId, accountId: account.id }, 'order marked shipped without a tracking number; nothing sent');
+        continue;
+      }
+      const targets = shippablePackages(packages).map((p) => p.remotePackageId);
+      await addShipments(ctx.knex, { groupId: group.id, ocOrderId, packageIds: targets, ...tracking, source: 'history', orderHistoryId: row.order_history_id });
+      await resolveAlert(ctx.knex, 'tracking_missing', account.id, `order:${ocOrderId}`);
+      queued += targets.length;
+    }
+    await updateGroup(ctx.knex, group.id, { last_history_id: rows.at(-1)!.order_history_id });
+  }
+  const result = await sendPending(env, group, account);
+  return { ...result, queued };
+}
+
+/** Sends every pending shipment of the order. Throws after recording when a retryable failure remains. */
+export async function sendPending(env: StatusOutEnv, group: GroupRow, account: OrderAccount): Promise<StatusOutResult> {
+  const { ctx } = env;
+  const pending = await shipmentsOf(ctx.knex, group.id, 'pending');
+  const result: StatusOutResult = { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  if (pending.length === 0 || !account.enabled || !account.statusOut) return result;
+  const adapter = await env.access.adapter(account.id);
+  let retryError: unknown;
+  for (const s of pending) {
+    try {
+      await adapter.ship({ orderId: group.remoteOrderId, packageId: s.remotePackageId }, { trackingNumber: s.trackingNumber, ...(s.carrier ? { carrier: s.carrier } : {}) });
+      await markSent(ctx.knex, s.id);
+      result.sent++;
+      env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, packageId: s.remotePackageId }, 'tracking number sent to the marketplace');
+    } catch (err) {
+      const retryable = !isMarketplaceError(err) || err.retryable;
+      await markAttempt(ctx.knex, s.id, (err as Error).message, !retryable);
+      if (retryable) {
+        result.retrying++;
+        retryError = err;
+      } else {
+        result.failed++;
+        await raiseAlert(
+          ctx.knex,
+          'shipment_failed',
+          account.id,
+          `package:${s.remotePackageId}`,
+          `${account.name} refused tracking ${s.trackingNumber} for order ${group.remoteOrderId} package ${s.remotePackageId}: ${(err as Error).message}` +
+            ` / pazaryeri takip numarasını reddetti`,
+        );
+        env.logger.warn({ err, accountId: account.id, packageId: s.remotePackageId }, 'marketplace refused the shipment');
+      }
+    }
+  }
+  // A pass the marketplace could not be reached in is not a heartbeat: silence must stay visible.
+  if (retryError) throw retryError;
+  await recordHeartbeat(ctx.knex, account.id, 'statusOut', `${result.sent} sent, ${result.failed} failed`);
+  return result;
+}

@@ -1,0 +1,65 @@
+/**
+ * Gathers the jobs a worker runs concurrently into batches of up to `maxSize`, flushing when full or
+ * `lingerMs` after the first item arrived. Each submitter's promise settles with its item's outcome, so
+ * every job still completes or fails on its own (the queue's retries and dead letters keep working).
+ */
+
+export interface BatchOutcome {
+  /** Per item: undefined = done; an Error = that item's job fails with it. */
+  errors: Map<number, Error>;
+}
+
+interface Waiting {
+  key: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class Batcher {
+  private waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running = 0;
+
+  constructor(
+    private readonly flushFn: (keys: number[]) => Promise<BatchOutcome>,
+    private readonly opts: { maxSize: () => number; lingerMs: () => number; maxParallel?: number },
+  ) {}
+
+  submit(key: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ key, resolve, reject });
+      if (this.waiting.length >= this.opts.maxSize()) this.flushNow();
+      else this.timer ??= setTimeout(() => this.flushNow(), this.opts.lingerMs());
+    });
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.waiting.length > 0 && this.running < (this.opts.maxParallel ?? 2)) {
+      const batch = this.waiting.splice(0, this.opts.maxSize());
+      this.running++;
+      void this.run(batch).finally(() => {
+        this.running--;
+        if (this.waiting.length) {
+          if (this.waiting.length >= this.opts.maxSize()) this.flushNow();
+          else this.timer ??= setTimeout(() => this.flushNow(), this.opts.lingerMs());
+        }
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    const keys = [...new Set(batch.map((w) => w.key))];
+    try {
+      const outcome = await this.flushFn(keys);
+      for (const w of batch) {
+        const err = outcome.errors.get(w.key);
+        if (err) w.reject(err);
+        else w.resolve();
+      }
+    } catch (err) {
+      for (const w of batch) w.reject(err as Error);
+    }
+  }
+}

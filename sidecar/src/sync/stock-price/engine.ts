@@ -1,0 +1,147 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { KeyRing } from '../../crypto/secrets';
+import type { OcContext } from '../../db/opencart/context';
+import type { MarketplaceHttpFactory } from '../../marketplaces/contract';
+import type { Logger } from '../../util/logger';
+import { typedHandler, type JobHandler } from '../queue/worker';
+import { AccountStore, type DefinitionLookup } from '../accounts/store';
+import { AdapterProvider } from '../accounts/adapters';
+import { VariantStore } from '../variants/store';
+import { MappingStore } from '../listing/mappings';
+import { flushListings, pollListings } from '../listing/push';
+import { requestListings } from '../listing/service';
+import { Batcher } from './batcher';
+import { DesiredCalculator } from './desired';
+import { JOB, type EngineDeps } from './deps';
+import { createStockPricePlanner } from './planner';
+import { flushStockPrice, pollStockPrice, verifyStockPrice } from './push';
+import { WorkerPool } from './workers';
+import { ReconcileScheduler, runPage, startRun, SyncEvents } from '../reconcile';
+import { reservedStock, type ReservedStockSource } from '../reservations';
+import type { ChangePlanner } from '../pump/planner';
+
+/**
+ * The marketplace sync engine assembled: account store, adapters, variants, mappings, the desired-value
+ * calculator, the pump planner, per-account workers with their batching handlers, and the scheduler.
+ * The marketplaces module (and the CLI) build one of these.
+ */
+
+export interface SyncEngineOptions {
+  knex: Knex;
+  oc: OcContext;
+  secrets: KeyRing;
+  definitions: DefinitionLookup;
+  http: MarketplaceHttpFactory;
+  logger?: Logger;
+  /** Stock held for orders awaiting payment (engineer C's reservations by default). */
+  reserved?: ReservedStockSource;
+  visibilityTimeoutMs?: number;
+}
+
+export interface SyncEngine {
+  deps: EngineDeps;
+  accounts: AccountStore;
+  adapters: AdapterProvider;
+  variants: VariantStore;
+  mappings: MappingStore;
+  desired: DesiredCalculator;
+  planner: ChangePlanner;
+  pool: WorkerPool;
+  scheduler: ReconcileScheduler;
+  events: SyncEvents;
+  /** Job handlers of one account's queue (the pool uses them; the CLI runs them in-process). */
+  handlersFor(accountId: number): Record<string, JobHandler>;
+  /** Start/stop workers and schedules to match the accounts table. */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const MAX_CONCURRENCY = 2000;
+
+export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
+  const accounts = new AccountStore(o.knex, o.secrets, o.definitions);
+  const adapters = new AdapterProvider(accounts, o.definitions, o.http, o.logger);
+  const variants = new VariantStore(o.knex);
+  const mappings = new MappingStore(o.knex);
+  const desired = new DesiredCalculator(o.knex, o.oc, variants, o.reserved ?? reservedStock);
+  const events = new SyncEvents();
+  let pool: WorkerPool | undefined;
+  const deps: EngineDeps = { knex: o.knex, oc: o.oc, accounts, variants, mappings, desired, adapters, ...(o.logger ? { logger: o.logger } : {}), wake: (q) => pool?.wake(q) };
+
+  const limits = new Map<number, { stockPrice: number; listing: number }>();
+  const limitsOf = (id: number) => limits.get(id) ?? { stockPrice: 100, listing: 100 };
+  const learnLimits = async (id: number) => {
+    try {
+      const a = await adapters.get(id);
+      limits.set(id, { stockPrice: a.capabilities.limits.stockPriceBatchSize, listing: a.capabilities.limits.listingBatchSize });
+    } catch (err) {
+      o.logger?.warn({ err, accountId: id }, 'adapter not available yet; using small batches');
+    }
+  };
+  const lingers = new Map<number, number>();
+  const batchers = new Map<number, { sp: Batcher; ls: Batcher }>();
+  const batchersOf = (id: number) => {
+    let b = batchers.get(id);
+    if (!b) {
+      const linger = () => lingers.get(id) ?? 40;
+      b = {
+        sp: new Batcher((ids) => flushStockPrice(deps, id, ids), { maxSize: () => limitsOf(id).stockPrice, lingerMs: linger }),
+        ls: new Batcher((ids) => flushListings(deps, id, ids), { maxSize: () => limitsOf(id).listing, lingerMs: linger }),
+      };
+      batchers.set(id, b);
+    }
+    return b;
+  };
+  const byListing = z.object({ listingId: z.number().int().positive() });
+  const byBatch = z.object({ batchId: z.number().int().positive() });
+  const handlersFor = (id: number): Record<string, JobHandler> => ({
+    [JOB.stockPricePush]: typedHandler(byListing, (job) => batchersOf(id).sp.submit(job.payload.listingId)),
+    [JOB.stockPricePoll]: typedHandler(byBatch, (job) => pollStockPrice(deps, id, job.payload.batchId)),
+    [JOB.stockPriceVerify]: typedHandler(z.object({ listingIds: z.array(z.number().int().positive()) }), (job) =>
+      verifyStockPrice(deps, id, job.payload.listingIds, (accountId) => startRun(deps, accountId, 'reconcile', 'schedule')),
+    ),
+    [JOB.listingPush]: typedHandler(byListing, (job) => batchersOf(id).ls.submit(job.payload.listingId)),
+    [JOB.listingPoll]: typedHandler(byBatch, (job) => pollListings(deps, id, job.payload.batchId)),
+    [JOB.listingRequest]: typedHandler(z.object({ productIds: z.array(z.number().int().positive()) }), async (job) => {
+      await requestListings(deps, id, job.payload.productIds);
+    }),
+    [JOB.runPage]: typedHandler(z.object({ runId: z.number().int().positive() }), async (job) => {
+      await runPage(deps, events, job.payload.runId);
+    }),
+  });
+  pool = new WorkerPool(o.knex, handlersFor, {
+    concurrency: (id) => Math.min(MAX_CONCURRENCY, 2 * Math.max(limitsOf(id).stockPrice, limitsOf(id).listing)),
+    visibilityTimeoutMs: o.visibilityTimeoutMs ?? 60_000,
+    ...(o.logger ? { logger: o.logger } : {}),
+  });
+  const scheduler = new ReconcileScheduler(deps, o.logger);
+  const planner = createStockPricePlanner(deps);
+
+  return {
+    deps,
+    accounts,
+    adapters,
+    variants,
+    mappings,
+    desired,
+    planner,
+    pool,
+    scheduler,
+    events,
+    handlersFor,
+    async refresh() {
+      const all = await accounts.list({ fresh: true });
+      for (const a of all) {
+        lingers.set(a.id, a.settings.sync.push.lingerMs);
+        if (a.enabled && !limits.has(a.id)) await learnLimits(a.id);
+      }
+      await pool!.sync(all);
+      scheduler.sync(all);
+    },
+    async stop() {
+      await scheduler.stop();
+      await pool!.stop();
+    },
+  };
+}

@@ -1,0 +1,372 @@
+import type { Knex } from 'knex';
+import { rawRows, rawWrite } from '../../db/raw';
+import type { AsyncHandle, ItemResult, StockPriceUpdate } from '../../marketplaces/contract';
+import { enqueueMany } from '../queue/enqueue';
+import { inTransaction } from '../queue/sql';
+import type { JobSpec } from '../queue/types';
+import { DEFAULT_SAFETY_RULE } from '../rules/schema';
+import type { AccountView } from '../accounts/store';
+import type { BatchOutcome } from './batcher';
+import { beat, itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, PRIORITY, queueOf, type EngineDeps } from './deps';
+import { inFlight, listingsByIds, type ListingRow } from './listings';
+import { difference, planDifferences, pushSpec, samePrice, type Difference } from './plan';
+import { bulkUpdateListings } from './sql';
+
+/**
+ * The stock & price push: a batch of listing ids (from the batcher) → fresh desired values → the
+ * price-change cap → one marketplace request → per-item outcomes (now, or through a poll job for async
+ * marketplaces). Last-pushed values are written only once the marketplace confirmed them; per-item
+ * failures are retried with backoff or quarantine the listing with the reason, never dropped.
+ */
+
+interface SentItem {
+  listingId: number;
+  quantity?: number;
+  price?: string;
+  listPrice?: string;
+}
+
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+export async function flushStockPrice(deps: EngineDeps, accountId: number, listingIds: number[]): Promise<BatchOutcome> {
+  const none: BatchOutcome = { errors: new Map() };
+  const account = await deps.accounts.get(accountId);
+  if (!account || !account.enabled || (!account.flows.stock && !account.flows.price)) return none;
+  const listings = await listingsByIds(deps.knex, listingIds);
+  const ctx = await deps.desired.prepare(account, listings);
+  const stale = account.settings.sync.push.staleAfterMs;
+  const diffs: Difference[] = [];
+  for (const l of listings) {
+    if (l.state !== 'active' || inFlight(l, stale, true)) continue;
+    const d = difference(account, l, deps.desired.compute(ctx, l));
+    if (d) diffs.push(d);
+  }
+  if (diffs.length === 0) return none;
+
+  const accountSafety = ctx.rules.account.safety ?? DEFAULT_SAFETY_RULE;
+  const prepared = await inTransaction(deps.knex, async (trx) => {
+    // One writer at a time per account decides the price-change cap.
+    await rawRows(trx, 'SELECT id FROM meschain_marketplaces WHERE id = ? FOR UPDATE', [accountId]);
+    const capped = diffs.filter((d) => d.priceChanged && d.listing.lastPushedPrice !== null && !samePrice(d.listing.approvedPrice, d.desired.price!.salePrice));
+    const held: Difference[] = [];
+    if (capped.length) {
+      const [[recent], [total]] = await Promise.all([
+        rawRows<{ n: number }>(trx, 'SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND price_changed_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE', [
+          accountId,
+          accountSafety.priceChangeWindowMinutes,
+        ]),
+        rawRows<{ n: number }>(trx, "SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND state = 'active'", [accountId]),
+      ]);
+      const allowance = Math.max(accountSafety.priceChangeAllowance, Math.floor((Number(total!.n) * accountSafety.maxPriceChangeShare) / 100));
+      const room = Math.max(0, allowance - Number(recent!.n));
+      for (const d of capped.slice(room)) {
+        d.priceChanged = false;
+        held.push(d);
+      }
+      if (held.length) {
+        const reason = `price change held: ${Number(recent!.n) + room} of ${Number(total!.n)} listings already got a new price in the last ${accountSafety.priceChangeWindowMinutes} min (limit ${accountSafety.maxPriceChangeShare}%, at least ${accountSafety.priceChangeAllowance}); release it to send / fiyat değişikliği sınırı aşıldı, göndermek için onaylayın`;
+        await bulkUpdateListings(
+          trx,
+          held.map((d) => ({ id: d.listing.id, held_price: d.desired.price!.salePrice, hold_reason: reason })),
+          { set: ['held_price', 'hold_reason'] },
+        );
+      }
+    }
+    const send = diffs.filter((d) => d.quantityChanged || d.priceChanged);
+    if (send.length === 0) return null;
+    // A retry carries the listing's whole state (quantity and price), not only what changed: Trendyol
+    // refuses a repeat of an identical request for 15 minutes, and the failed attempt may have been one.
+    const full = (d: Difference) => d.listing.itemRetries > 0;
+    const items: SentItem[] = send.map((d) => ({
+      listingId: d.listing.id,
+      ...(d.quantityChanged || (full(d) && account.flows.stock) ? { quantity: d.desired.quantity } : {}),
+      ...(d.priceChanged || (full(d) && account.flows.price && d.desired.price && !d.listing.heldPrice)
+        ? { price: d.priceChanged ? d.desired.price!.salePrice : (d.listing.lastPushedPrice ?? d.desired.price!.salePrice), listPrice: d.priceChanged ? d.desired.price!.listPrice : (d.listing.lastPushedListPrice ?? d.desired.price!.listPrice) }
+        : {}),
+    }));
+    const batch = await rawWrite(trx, "INSERT INTO meschain_push_batches (marketplace_id, kind, state, items, item_count) VALUES (?, 'stock_price', 'sending', ?, ?)", [
+      accountId,
+      JSON.stringify(items),
+      items.length,
+    ]);
+    const batchId = Number(batch.insertId);
+    await bulkUpdateListings(
+      trx,
+      send.map((d) => ({
+        id: d.listing.id,
+        pending_quantity: d.quantityChanged ? d.desired.quantity : null,
+        pending_price: d.priceChanged ? d.desired.price!.salePrice : null,
+        pending_list_price: d.priceChanged ? d.desired.price!.listPrice : null,
+        pending_batch_id: batchId,
+        desired_quantity: d.desired.quantity,
+        desired_price: d.desired.price?.salePrice ?? null,
+        desired_list_price: d.desired.price?.listPrice ?? null,
+        price_note: d.desired.price?.note ?? null,
+        price_sent: d.priceChanged ? 1 : 0,
+      })),
+      {
+        set: ['pending_quantity', 'pending_price', 'pending_list_price', 'pending_batch_id', 'desired_quantity', 'desired_price', 'desired_list_price', 'price_note'],
+        extra: ['price_sent'],
+        fixed: [
+          'l.pending_at = UTC_TIMESTAMP(3)',
+          'l.desired_at = UTC_TIMESTAMP(3)',
+          'l.price_changed_at = IF(v.price_sent = 1, UTC_TIMESTAMP(3), l.price_changed_at)',
+          'l.hold_reason = IF(v.price_sent = 1, NULL, l.hold_reason)',
+          'l.held_price = IF(v.price_sent = 1, NULL, l.held_price)',
+        ],
+      },
+    );
+    return { batchId, items, send };
+  });
+  if (!prepared) return none;
+
+  const byId = new Map(prepared.send.map((d) => [d.listing.id, d.listing]));
+  const updates: StockPriceUpdate[] = prepared.items.map((i) => {
+    const l = byId.get(i.listingId)!;
+    return {
+      ref: String(i.listingId),
+      sku: l.sku ?? '',
+      ...(l.barcode ? { barcode: l.barcode } : {}),
+      ...(l.remoteId ? { remoteId: l.remoteId } : {}),
+      ...(i.quantity !== undefined ? { quantity: i.quantity } : {}),
+      ...(i.price !== undefined ? { price: i.price, listPrice: i.listPrice } : {}),
+      currency: account.settings.sync.currency,
+    };
+  });
+  let outcome;
+  try {
+    const adapter = await deps.adapters.get(accountId);
+    outcome = await adapter.submitStockPrice(updates);
+  } catch (err) {
+    await abandonBatch(deps.knex, prepared.batchId, `sending failed: ${(err as Error).message}`);
+    throw err;
+  }
+  await recordSubmission(deps, account, prepared.batchId, prepared.items, outcome.results, outcome.pending);
+  return none;
+}
+
+async function abandonBatch(knex: Knex, batchId: number, error: string): Promise<void> {
+  await inTransaction(knex, async (trx) => {
+    await rawWrite(trx, "UPDATE meschain_push_batches SET state = 'failed', error = ?, finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [error.slice(0, 2000), batchId]);
+    await rawWrite(
+      trx,
+      'UPDATE meschain_listings SET pending_batch_id = NULL, pending_quantity = NULL, pending_price = NULL, pending_list_price = NULL, pending_at = NULL WHERE pending_batch_id = ?',
+      [batchId],
+    );
+  });
+}
+
+/** After the request went out: settled items now, the rest through a poll job. */
+async function recordSubmission(deps: EngineDeps, account: AccountView, batchId: number, items: SentItem[], results: ItemResult[], pending: AsyncHandle[]): Promise<void> {
+  if (pending.length === 0) {
+    await settleStockPrice(deps, account, batchId, items, results);
+    return;
+  }
+  await inTransaction(deps.knex, async (trx) => {
+    await rawWrite(trx, "UPDATE meschain_push_batches SET state = 'submitted', handle = ?, submitted_at = UTC_TIMESTAMP(3) WHERE id = ?", [
+      JSON.stringify({ handles: pending, early: results }),
+      batchId,
+    ]);
+    await enqueueMany(trx, [pollSpec(account.id, JOB.stockPricePoll, batchId, 300)]);
+  });
+  deps.wake?.(queueOf(account.id));
+}
+
+export function pollSpec(accountId: number, type: string, batchId: number, delayMs: number): JobSpec {
+  return {
+    queue: queueOf(accountId),
+    type,
+    payload: { batchId },
+    dedupeKey: `poll:${batchId}`,
+    priority: PRIORITY.poll,
+    runAt: new Date(Date.now() + delayMs),
+    maxAttempts: 30,
+  };
+}
+
+export async function pollStockPrice(deps: EngineDeps, accountId: number, batchId: number): Promise<void> {
+  const [batch] = await rawRows<{ state: string; items: unknown; handle: unknown; polls: number }>(
+    deps.knex,
+    'SELECT state, items, handle, polls FROM meschain_push_batches WHERE id = ? AND marketplace_id = ?',
+    [batchId, accountId],
+  );
+  if (!batch || batch.state !== 'submitted') return;
+  const account = await deps.accounts.require(accountId);
+  const adapter = await deps.adapters.get(accountId);
+  const { handles, early } = json(batch.handle) as { handles: AsyncHandle[]; early: ItemResult[] };
+  const results: ItemResult[] = [...early];
+  for (const h of handles) {
+    const o = await adapter.pollResult(h);
+    if (!o.done) {
+      await inTransaction(deps.knex, async (trx) => {
+        await rawWrite(trx, 'UPDATE meschain_push_batches SET polls = polls + 1 WHERE id = ?', [batchId]);
+        await enqueueMany(trx, [pollSpec(accountId, JOB.stockPricePoll, batchId, Math.min(Math.max(o.retryAfterMs, 200), 30_000))]);
+      });
+      return;
+    }
+    results.push(...o.results);
+  }
+  await settleStockPrice(deps, account, batchId, json(batch.items) as SentItem[], results);
+}
+
+interface Verdict {
+  item: SentItem;
+  kind: 'ok' | 'retry' | 'reject' | 'verify';
+  message: string;
+  remoteId?: string;
+  retryAfterMs?: number;
+}
+
+function judge(item: SentItem, r: ItemResult | undefined): Verdict {
+  if (!r) return { item, kind: 'retry', message: 'the marketplace returned no result for this item' };
+  if (r.status === 'success') return { item, kind: 'ok', message: '', remoteId: r.remoteId };
+  // An identical request was accepted shortly before (a retry after a lost answer, or a crash): its
+  // per-item outcome is unknown to us, so read back what the marketplace shows instead of guessing.
+  if (r.errors.length > 0 && r.errors.every((e) => e.code === 'duplicate_request')) {
+    return { item, kind: 'verify', message: 'an identical request was refused as a repeat; checking what the marketplace shows' };
+  }
+  const message = r.errors.map((e) => `${e.message}${e.field ? ` (${e.field})` : ''}`).join('; ') || 'refused without a reason';
+  const retryAfterMs = Math.max(0, ...r.errors.map((e) => e.retryAfterMs ?? 0));
+  return { item, kind: r.errors.some((e) => e.retryable) ? 'retry' : 'reject', message, retryAfterMs };
+}
+
+/** Applies per-item outcomes of one batch, then plans follow-ups (retries, and values that changed meanwhile). */
+async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId: number, items: SentItem[], results: ItemResult[]): Promise<void> {
+  const byRef = new Map(results.map((r) => [r.ref, r]));
+  const verdicts = items.map((i) => judge(i, byRef.get(String(i.listingId))));
+  const quarantineAfter = (await deps.desired.prepare(account, [])).rules.account.safety?.quarantineAfter ?? DEFAULT_SAFETY_RULE.quarantineAfter;
+  const followUps: JobSpec[] = [];
+  const verify: number[] = [];
+  let verifyDelay = 0;
+  await inTransaction(deps.knex, async (trx) => {
+    const [batch] = await rawRows<{ state: string }>(trx, 'SELECT state FROM meschain_push_batches WHERE id = ? FOR UPDATE', [batchId]);
+    if (!batch || batch.state === 'done') return;
+    const current = new Map((await listingsByIds(trx, items.map((i) => i.listingId), true)).map((l) => [l.id, l]));
+    const guard = { sql: 'l.pending_batch_id = ?', bindings: [batchId] };
+    const ok = verdicts.filter((v) => v.kind === 'ok');
+    await bulkUpdateListings(
+      trx,
+      ok.map((v) => ({ id: v.item.listingId, q: v.item.quantity ?? null, p: v.item.price ?? null, lp: v.item.listPrice ?? null, rid: v.remoteId ?? null })),
+      {
+        extra: ['q', 'p', 'lp', 'rid'],
+        guard,
+        fixed: [
+        'l.last_pushed_quantity = COALESCE(v.q, l.last_pushed_quantity)',
+        'l.last_pushed_price = COALESCE(v.p, l.last_pushed_price)',
+        'l.last_pushed_list_price = COALESCE(v.lp, l.last_pushed_list_price)',
+        'l.remote_id = COALESCE(v.rid, l.remote_id)',
+        'l.last_pushed_at = UTC_TIMESTAMP(3)',
+        'l.rejections = 0',
+        'l.item_retries = 0',
+        'l.last_error = NULL',
+        'l.pending_batch_id = NULL',
+        'l.pending_at = NULL',
+        'l.approved_price = IF(v.p IS NULL, l.approved_price, NULL)',
+        ],
+      },
+    );
+    const failed = verdicts.filter((v) => v.kind !== 'ok');
+    const rows = failed.map((v) => {
+      const l = current.get(v.item.listingId);
+      const rejections = (l?.rejections ?? 0) + (v.kind === 'reject' ? 1 : 0);
+      const retries = (l?.itemRetries ?? 0) + (v.kind === 'reject' ? 0 : 1);
+      const quarantine = rejections >= quarantineAfter || retries >= MAX_ITEM_RETRIES;
+      if (!quarantine && v.kind === 'verify') {
+        verify.push(v.item.listingId);
+        verifyDelay = Math.max(verifyDelay, itemRetryDelayMs(retries));
+      } else if (!quarantine) {
+        const attempt = v.kind === 'reject' ? rejections : retries;
+        followUps.push(pushSpec(account.id, v.item.listingId, PRIORITY.increase, new Date(Date.now() + itemRetryDelayMs(attempt, v.retryAfterMs))));
+      }
+      return {
+        id: v.item.listingId,
+        err: v.message.slice(0, 2000),
+        rej: rejections,
+        ret: retries,
+        qr: quarantine
+          ? `quarantined after ${rejections >= quarantineAfter ? `${rejections} rejections` : `${retries} failed attempts`} in a row; last: ${v.message}`.slice(0, 2000)
+          : null,
+      };
+    });
+    await bulkUpdateListings(trx, rows, { extra: ['err', 'rej', 'ret', 'qr'], guard, fixed: [
+      'l.last_error = v.err',
+      'l.rejections = v.rej',
+      'l.item_retries = v.ret',
+      "l.state = IF(v.qr IS NULL, l.state, 'quarantined')",
+      'l.quarantine_reason = COALESCE(v.qr, l.quarantine_reason)',
+      'l.quarantined_at = IF(v.qr IS NULL, l.quarantined_at, UTC_TIMESTAMP(3))',
+      'l.pending_batch_id = NULL',
+      'l.pending_at = NULL',
+    ] });
+    await rawWrite(trx, "UPDATE meschain_push_batches SET state = 'done', failed_count = ?, finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [failed.length, batchId]);
+    if (verify.length) {
+      followUps.push({
+        queue: queueOf(account.id),
+        type: JOB.stockPriceVerify,
+        payload: { listingIds: verify },
+        dedupeKey: `verify:${batchId}`,
+        priority: PRIORITY.poll,
+        runAt: new Date(Date.now() + Math.max(verifyDelay, 2000)),
+        maxAttempts: 20,
+      });
+    }
+    if (followUps.length) await enqueueMany(trx, followUps);
+  });
+  const okIds = verdicts.filter((v) => v.kind === 'ok').map((v) => v.item.listingId);
+  await beat(deps, account.id, 'stockOut', `${okIds.length} of ${items.length} stock/price updates confirmed`);
+  // Values that changed while this batch was in flight were skipped then; plan them now.
+  if (okIds.length) {
+    const fresh = await listingsByIds(deps.knex, okIds);
+    const ctx = await deps.desired.prepare(account, fresh);
+    const specs = planDifferences(account, fresh, ctx, deps.desired);
+    if (specs.length) await enqueueMany(deps.knex, specs);
+  }
+  deps.wake?.(queueOf(account.id));
+}
+
+/** Up to this many listings are read back one by one; more start a reconciliation run (paged reads). */
+const VERIFY_ONE_BY_ONE = 50;
+
+/**
+ * After a request was refused as a repeat: read what the marketplace really shows for these listings,
+ * take it as the last confirmed values, and push whatever still differs.
+ */
+export async function verifyStockPrice(deps: EngineDeps, accountId: number, listingIds: number[], startReconcile: (accountId: number) => Promise<unknown>): Promise<void> {
+  const account = await deps.accounts.require(accountId);
+  const listings = (await listingsByIds(deps.knex, listingIds)).filter((l) => l.state === 'active' && l.pendingBatchId === null);
+  if (listings.length === 0) return;
+  if (listings.length > VERIFY_ONE_BY_ONE) {
+    await startReconcile(accountId);
+    return;
+  }
+  const adapter = await deps.adapters.get(accountId);
+  const withBarcode = listings.filter((l) => l.barcode);
+  const remote = await adapter.fetchListings({ barcodes: withBarcode.map((l) => l.barcode!), size: withBarcode.length });
+  const byBarcode = new Map(remote.items.filter((r) => r.barcode).map((r) => [r.barcode!, r]));
+  const seen = withBarcode.filter((l) => byBarcode.has(l.barcode!));
+  await bulkUpdateListings(
+    deps.knex,
+    seen.map((l) => {
+      const r = byBarcode.get(l.barcode!)!;
+      return { id: l.id, rq: r.quantity ?? null, rp: r.price ?? null, rlp: r.listPrice ?? null };
+    }),
+    {
+      extra: ['rq', 'rp', 'rlp'],
+      fixed: [
+        'l.remote_quantity = v.rq',
+        'l.remote_price = v.rp',
+        'l.remote_checked_at = UTC_TIMESTAMP(3)',
+        'l.last_pushed_quantity = COALESCE(v.rq, l.last_pushed_quantity)',
+        'l.last_pushed_price = COALESCE(v.rp, l.last_pushed_price)',
+        'l.last_pushed_list_price = COALESCE(v.rlp, l.last_pushed_list_price)',
+        'l.last_pushed_at = UTC_TIMESTAMP(3)',
+        'l.last_error = NULL',
+      ],
+    },
+  );
+  const fresh = await listingsByIds(deps.knex, listings.map((l) => l.id));
+  const ctx = await deps.desired.prepare(account, fresh);
+  const specs = planDifferences(account, fresh, ctx, deps.desired);
+  if (specs.length) await enqueueMany(deps.knex, specs);
+  deps.wake?.(queueOf(accountId));
+}

@@ -1,0 +1,144 @@
+import type { Knex } from 'knex';
+import type { MarketplaceOrder, OrderLine, OrderStatus } from '../../src/marketplaces/types';
+
+/**
+ * Fixtures for the order-flow tests over OpenCart's demo catalog:
+ *  - product 40 ("iPhone", 970 in stock, subtract 1) sold by its EAN 8680000000040 (no variants);
+ *  - product 30 ("Canon EOS 5D", 7 in stock) with its select option 226: Red = pov 15 (2 in stock),
+ *    Blue = pov 16 (5 in stock), sold by variant barcodes TY-CANON-RED / TY-CANON-BLUE;
+ *  - TRY at 32 per USD (the shop's default currency is USD).
+ */
+
+export const IPHONE = { productId: 40, barcode: '8680000000040' };
+export const CANON = { productId: 30, red: { pov: 15, productOptionId: 226, barcode: 'TY-CANON-RED' }, blue: { pov: 16, productOptionId: 226, barcode: 'TY-CANON-BLUE' } };
+
+export async function setupShop(knex: Knex, prefix: string, opts: { variants?: boolean } = {}): Promise<void> {
+  await knex(`${prefix}currency`).insert({ title: 'Türk Lirası', code: 'TRY', symbol_left: '', symbol_right: ' TL', decimal_place: '2', value: 32, status: 1, date_modified: '2026-01-01 00:00:00' });
+  await knex(`${prefix}product`).where('product_id', IPHONE.productId).update({ ean: IPHONE.barcode });
+  if (opts.variants !== false) {
+    await knex('meschain_variants').insert([
+      { product_id: 30, variant_key: '15', option_values: JSON.stringify([{ productOptionValueId: 15 }]), sku: 'CANON-RED', barcode: CANON.red.barcode },
+      { product_id: 30, variant_key: '16', option_values: JSON.stringify([{ productOptionValueId: 16 }]), sku: 'CANON-BLUE', barcode: CANON.blue.barcode },
+    ]);
+  }
+}
+
+export async function addAccount(knex: Knex, name = 'Trendyol test', code = 'trendyol'): Promise<number> {
+  const [id] = (await knex('meschain_marketplaces').insert({
+    code,
+    name,
+    store_id: 0,
+    enabled: true,
+    base_url: 'http://127.0.0.1:1/',
+    settings: '{}',
+    flows: JSON.stringify({ ordersIn: true, statusOut: true }),
+  })) as number[];
+  return id as number;
+}
+
+export interface LineSpec {
+  lineId: string;
+  barcode: string;
+  quantity: number;
+  /** TRY per unit, tax included. */
+  unitPrice: string;
+  vatRate?: number;
+  title?: string;
+}
+
+export interface PackageSpec {
+  packageId: string;
+  status: OrderStatus;
+  rawStatus?: string;
+  lines: LineSpec[];
+  updatedAt?: string;
+  trackingNumber?: string;
+  carrier?: string;
+}
+
+const RAW: Partial<Record<OrderStatus, string>> = {
+  awaiting_payment: 'Awaiting',
+  created: 'Created',
+  processing: 'Picking',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+  returned: 'Returned',
+};
+
+export function order(orderId: string, packages: PackageSpec[], opts: { shipping?: string; complete?: boolean; city?: string; district?: string } = {}): MarketplaceOrder {
+  const at = packages.map((p) => p.updatedAt ?? '2026-11-25T10:00:00.000Z').sort().at(-1)!;
+  const address = {
+    firstName: 'Ayşe',
+    lastName: 'Yılmaz & Co',
+    line1: 'Bağdat Cd. No:5 <Daire 3>',
+    district: opts.district ?? 'Kadıköy',
+    city: opts.city ?? 'İSTANBUL',
+    postalCode: '34710',
+    countryCode: 'TR',
+    phone: '+90 555 000 00 00',
+  };
+  const lineOf = (l: LineSpec): OrderLine => ({
+    lineId: l.lineId,
+    barcode: l.barcode,
+    title: l.title ?? `Ürün ${l.barcode}`,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    discount: '0',
+    vatRate: l.vatRate ?? 20,
+    currency: 'TRY',
+  });
+  const gross = packages.flatMap((p) => p.lines).reduce((s, l) => s + Number(l.unitPrice) * l.quantity, 0);
+  return {
+    marketplace: 'trendyol',
+    orderId,
+    createdAt: '2026-11-25T09:00:00.000Z',
+    updatedAt: at,
+    status: packages[0]?.status ?? 'created',
+    rawStatus: RAW[packages[0]?.status ?? 'created'] ?? 'Created',
+    customer: { firstName: 'Ayşe', lastName: 'Yılmaz & Co', email: 'ayse@example.com', phone: '+90 555 000 00 00' },
+    shippingAddress: address,
+    billingAddress: address,
+    totals: { gross: gross.toFixed(2), discount: '0', shipping: opts.shipping ?? '0', total: gross.toFixed(2), currency: 'TRY' },
+    packages: packages.map((p) => ({
+      packageId: p.packageId,
+      status: p.status,
+      rawStatus: p.rawStatus ?? RAW[p.status] ?? p.status,
+      lines: p.lines.map(lineOf),
+      updatedAt: p.updatedAt ?? '2026-11-25T10:00:00.000Z',
+      ...(p.trackingNumber ? { trackingNumber: p.trackingNumber } : {}),
+      ...(p.carrier ? { carrier: p.carrier } : {}),
+    })),
+    complete: opts.complete ?? false,
+  };
+}
+
+export async function stockOf(knex: Knex, prefix: string): Promise<{ iphone: number; canon: number; red: number; blue: number }> {
+  const p = (await knex(`${prefix}product`).select('product_id', 'quantity').whereIn('product_id', [30, 40])) as Array<{ product_id: number; quantity: number }>;
+  const v = (await knex(`${prefix}product_option_value`).select('product_option_value_id', 'quantity').whereIn('product_option_value_id', [15, 16])) as Array<{
+    product_option_value_id: number;
+    quantity: number;
+  }>;
+  const pq = (id: number) => p.find((r) => r.product_id === id)!.quantity;
+  const vq = (id: number) => v.find((r) => r.product_option_value_id === id)!.quantity;
+  return { iphone: pq(40), canon: pq(30), red: vq(15), blue: vq(16) };
+}
+
+export async function orderCount(knex: Knex, prefix: string): Promise<number> {
+  const [[row]] = (await knex.raw(`SELECT COUNT(*) AS n FROM \`${prefix}order\``)) as [[{ n: number }]];
+  return Number(row.n);
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, { tries = 300, everyMs = 50 } = {}): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < tries; i++) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
