@@ -103,7 +103,9 @@ describe('orders end to end: Trendyol sandbox ⇄ sidecar ⇄ OpenCart', functio
     ]);
     firstPackage = pkg.id;
     firstOrder = await waitFor('the OpenCart order', () => ocOrderOf(pkg.orderNumber));
+    // The data layer writes stock, then the status, then the history row: wait for the last step.
     await waitFor('status applied', async () => (await statusOf(firstOrder)) === 2);
+    await waitFor('the history row', async () => (await db.knex(`${prefix}order_history`).where('order_id', firstOrder)).length > 0);
     const o = await db.knex(`${prefix}order`).first('*').where('order_id', firstOrder);
     assert.equal(o.payment_method, 'Trendyol');
     assert.equal(o.payment_code, 'meschain_trendyol');
