@@ -99,6 +99,8 @@ describe('crash during a 10,000-listing sync', function () {
 
     running = await startChild(db);
     child = running.proc;
+    // The interrupted run resumes (its page job's lease expires) and finishes making the listing rows.
+    await waitFor('the interrupted run to finish', async () => (await rows<{ state: string }>(db.knex, 'SELECT state FROM meschain_sync_runs ORDER BY id DESC LIMIT 1'))[0]!.state === 'done', 300_000, 500);
     const listings = await rows<ListingRow>(db.knex, 'SELECT id, product_id, variant_key, barcode, state, last_error FROM meschain_listings WHERE marketplace_id = ?', [accountId]);
     assert.ok(listings.length >= 10_000, `a 10,000-listing sync (${listings.length})`);
     assert.ok(before < listings.length, `the kill came mid-sync (${before} of ${listings.length} on the sandbox)`);
