@@ -9,7 +9,7 @@ import type { BatchOutcome } from '../stock-price/batcher';
 import { itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, queueOf, type EngineDeps } from '../stock-price/deps';
 import { inFlight, listingsByIds } from '../stock-price/listings';
 import { planDifferences } from '../stock-price/plan';
-import { pollSpec } from '../stock-price/push';
+import { pollBatch, pollSpec } from '../stock-price/push';
 import { bulkUpdateListings } from '../stock-price/sql';
 import { buildListing, loadProductAttributes, mappedCategory } from './build';
 import { listingSpec } from './service';
@@ -138,24 +138,8 @@ export async function flushListings(deps: EngineDeps, accountId: number, listing
 }
 
 export async function pollListings(deps: EngineDeps, accountId: number, batchId: number): Promise<void> {
-  const [batch] = await rawRows<{ state: string; items: unknown; handle: unknown }>(deps.knex, 'SELECT state, items, handle FROM meschain_push_batches WHERE id = ? AND marketplace_id = ?', [batchId, accountId]);
-  if (!batch || batch.state !== 'submitted') return;
-  const account = await deps.accounts.require(accountId);
-  const adapter = await deps.adapters.get(accountId);
-  const { handles, early } = json(batch.handle) as { handles: AsyncHandle[]; early: ItemResult[] };
-  const results: ItemResult[] = [...early];
-  for (const h of handles) {
-    const o = await adapter.pollResult(h);
-    if (!o.done) {
-      await inTransaction(deps.knex, async (trx) => {
-        await rawWrite(trx, 'UPDATE meschain_push_batches SET polls = polls + 1 WHERE id = ?', [batchId]);
-        await enqueueMany(trx, [pollSpec(accountId, JOB.listingPoll, batchId, Math.min(Math.max(o.retryAfterMs, 200), 30_000))]);
-      });
-      return;
-    }
-    results.push(...o.results);
-  }
-  await settleListings(deps, account, batchId, json(batch.items) as SentListing[], results);
+  const polled = await pollBatch<SentListing>(deps, accountId, batchId, JOB.listingPoll);
+  if (polled) await settleListings(deps, polled.account, batchId, polled.items, polled.results);
 }
 
 async function settleListings(deps: EngineDeps, account: AccountView, batchId: number, items: SentListing[], results: ItemResult[]): Promise<void> {

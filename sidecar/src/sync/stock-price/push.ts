@@ -184,13 +184,23 @@ export function pollSpec(accountId: number, type: string, batchId: number, delay
   };
 }
 
-export async function pollStockPrice(deps: EngineDeps, accountId: number, batchId: number): Promise<void> {
-  const [batch] = await rawRows<{ state: string; items: unknown; handle: unknown; polls: number }>(
+/**
+ * Polls a submitted push batch's async handles once. Returns null when the batch is gone or settled,
+ * or when a handle is still pending (a follow-up poll job of `pollType` is then queued with the
+ * marketplace's suggested delay); otherwise the account, the items sent and every item result.
+ */
+export async function pollBatch<T>(
+  deps: EngineDeps,
+  accountId: number,
+  batchId: number,
+  pollType: string,
+): Promise<{ account: AccountView; items: T[]; results: ItemResult[] } | null> {
+  const [batch] = await rawRows<{ state: string; items: unknown; handle: unknown }>(
     deps.knex,
-    'SELECT state, items, handle, polls FROM meschain_push_batches WHERE id = ? AND marketplace_id = ?',
+    'SELECT state, items, handle FROM meschain_push_batches WHERE id = ? AND marketplace_id = ?',
     [batchId, accountId],
   );
-  if (!batch || batch.state !== 'submitted') return;
+  if (!batch || batch.state !== 'submitted') return null;
   const account = await deps.accounts.require(accountId);
   const adapter = await deps.adapters.get(accountId);
   const { handles, early } = json(batch.handle) as { handles: AsyncHandle[]; early: ItemResult[] };
@@ -200,13 +210,18 @@ export async function pollStockPrice(deps: EngineDeps, accountId: number, batchI
     if (!o.done) {
       await inTransaction(deps.knex, async (trx) => {
         await rawWrite(trx, 'UPDATE meschain_push_batches SET polls = polls + 1 WHERE id = ?', [batchId]);
-        await enqueueMany(trx, [pollSpec(accountId, JOB.stockPricePoll, batchId, Math.min(Math.max(o.retryAfterMs, 200), 30_000))]);
+        await enqueueMany(trx, [pollSpec(accountId, pollType, batchId, Math.min(Math.max(o.retryAfterMs, 200), 30_000))]);
       });
-      return;
+      return null;
     }
     results.push(...o.results);
   }
-  await settleStockPrice(deps, account, batchId, json(batch.items) as SentItem[], results);
+  return { account, items: json(batch.items) as T[], results };
+}
+
+export async function pollStockPrice(deps: EngineDeps, accountId: number, batchId: number): Promise<void> {
+  const polled = await pollBatch<SentItem>(deps, accountId, batchId, JOB.stockPricePoll);
+  if (polled) await settleStockPrice(deps, polled.account, batchId, polled.items, polled.results);
 }
 
 interface Verdict {
