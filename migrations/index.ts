@@ -7,6 +7,7 @@ import * as m005 from './20261125_005_orders_flow';
 import * as m006 from './20261125_006_security';
 import * as m007 from './20261125_007_analytics';
 import * as m008 from './20261125_008_marketplace_http';
+import * as m009 from './20261126_009_listing_codes';
 import * as opencartWrites from './20261125_003_opencart_writes';
 
 export type { MigrationContext };
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<[string, MeschainMigration]> = [
   ['20261125_006_security', m006],
   ['20261125_007_analytics', m007],
   ['20261125_008_marketplace_http', m008],
+  ['20261126_009_listing_codes', m009],
 ];
 
 /** Knex migration source that hands each migration the OpenCart prefix as well as knex. */

@@ -66,7 +66,7 @@ async function loadShop(knex: Knex, config: Config): Promise<OcContext> {
 export async function startSidecar(config: Config, opts: StartOptions = {}): Promise<Sidecar> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const prefix = config.opencart.tablePrefix;
-  const knex = createDb(config.databaseUrl);
+  const knex = createDb(config.databaseUrl, { poolMax: config.database.poolMax });
   const cleanup: Array<() => Promise<void> | void> = [() => knex.destroy()];
   const close = async () => {
     for (const fn of cleanup.reverse()) await fn();

@@ -22,6 +22,7 @@ const ENV_MAP: Record<string, string> = {
   MESCHAIN_CAPTURE_MODE: 'capture.mode',
   MESCHAIN_CAPTURE_POLL_MS: 'capture.pollMs',
   MESCHAIN_SNAPSHOT_INTERVAL_MS: 'capture.snapshotIntervalMs',
+  MESCHAIN_DB_POOL_MAX: 'database.poolMax',
   MESCHAIN_JOB_CONCURRENCY: 'jobs.concurrency',
   MESCHAIN_JOB_VISIBILITY_MS: 'jobs.visibilityTimeoutMs',
   MESCHAIN_JOB_MAX_ATTEMPTS: 'jobs.maxAttempts',
@@ -75,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, path, value);
   }
-  for (const section of ['opencart', 'http', 'capture', 'jobs']) {
+  for (const section of ['opencart', 'http', 'capture', 'database', 'jobs']) {
     if (raw[section] === undefined) raw[section] = {};
   }
   const result = configSchema.safeParse(raw);

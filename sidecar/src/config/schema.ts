@@ -90,6 +90,13 @@ export const configSchema = z.object({
       secretKeysFile: z.string().optional(),
     })
     .prefault({}),
+  database: z.object({
+    /**
+     * Connections to MariaDB. Each order write holds one for its server-side lock while its statements
+     * use others, so concurrent imports need about three each (see sync/orders/poll.ts).
+     */
+    poolMax: z.coerce.number().int().min(4, 'must be at least 4').max(200, 'must be at most 200').default(20),
+  }),
   jobs: z.object({
     concurrency: z.coerce.number().int().min(1).max(64).default(4),
     visibilityTimeoutMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(60_000),

@@ -39,8 +39,18 @@ export interface OrdersModuleOptions {
   monitorIntervalMs?: number;
   /** Jobs of the orders queue run at once. Default 2 (each import holds up to three pooled connections). */
   concurrency?: number;
+  /** Orders of one poll page imported at once. Default: what the connection pool allows (see importLanes). */
+  importConcurrency?: number;
   /** Supply the marketplace side yourself (tests); default: the marketplaces service, else the registry. */
   access?: (ctx: ModuleContext) => Promise<MarketplaceAccess> | MarketplaceAccess;
+}
+
+/**
+ * Parallel imports the pool can carry: each holds up to three connections (its lock plus the statements),
+ * and the rest of the sidecar (pump, queue workers, HTTP) keeps about eight.
+ */
+export function importLanes(poolMax: number): number {
+  return Math.max(1, Math.min(8, Math.floor((poolMax - 8) / 3)));
 }
 
 /** Default silence limits per flow, when the account's heartbeatSeconds do not say. */
@@ -152,7 +162,7 @@ export function createOrdersModule(options: OrdersModuleOptions = {}): SidecarMo
         [POLL_JOB]: typedHandler(z.object({ accountId: z.number().int().positive() }), async (job) => {
           const account = await access.account(job.payload.accountId);
           if (!account || !account.enabled || !account.ordersIn) return;
-          const result = await pollAccount(env, account, await access.adapter(account.id));
+          const result = await pollAccount(env, account, await access.adapter(account.id), { concurrency: options.importConcurrency ?? importLanes(ctx.config.database.poolMax) });
           if (result.orders > 0) logger.info({ accountId: account.id, ...result }, 'orders polled');
         }),
         [WEBHOOK_JOB]: typedHandler(z.object({ webhookId: z.number().int().positive() }), async (job) => {

@@ -95,7 +95,8 @@ describe('job Worker', function () {
         },
       },
     }).start();
-    await until('dead', async () => (await jobRow(id)).state === 'dead');
+    // The worker counts the outcome just after the row is written, so wait for both.
+    await until('dead', async () => (await jobRow(id)).state === 'dead' && w.stats.dead === 1);
     assert.equal(calls, 3);
     assert.equal((await jobRow(id)).last_error, 'marketplace said 503 (call 3)');
     assert.equal(w.stats.retried, 2);

@@ -137,6 +137,12 @@ interface DescriptionRow {
 export interface ProductReadOptions {
   /** Customer group for special/discount selection (default: the context's). */
   customerGroupId?: number;
+  /**
+   * Skip descriptions and extra images (name, description and descriptions come back empty, images
+   * []): stock and price work needs neither, and decoding every description's HTML is most of the cost
+   * of a read.
+   */
+  lean?: boolean;
 }
 
 function baseQuery(ctx: OcContext) {
@@ -192,8 +198,10 @@ async function assemble(ctx: OcContext, rows: ProductRow[], options: ProductRead
     inChunks(ids, (chunk) => ctx.knex(t(table)).select(columns).whereIn('product_id', chunk).orderBy(order) as Promise<T[]>);
 
   const [descriptions, images, stores, specials, discounts, optionsBy, categoryIdsBy] = await Promise.all([
-    byChunk<DescriptionRow>('product_description', ['product_id', 'language_id', 'name', 'description', 'tag', 'meta_title', 'meta_description', 'meta_keyword'], ['product_id', 'language_id']),
-    byChunk<{ product_id: number; image: string }>('product_image', ['product_id', 'image'], ['product_id', 'sort_order', 'product_image_id']),
+    options.lean
+      ? ([] as DescriptionRow[])
+      : byChunk<DescriptionRow>('product_description', ['product_id', 'language_id', 'name', 'description', 'tag', 'meta_title', 'meta_description', 'meta_keyword'], ['product_id', 'language_id']),
+    options.lean ? ([] as Array<{ product_id: number; image: string }>) : byChunk<{ product_id: number; image: string }>('product_image', ['product_id', 'image'], ['product_id', 'sort_order', 'product_image_id']),
     byChunk<{ product_id: number; store_id: number }>('product_to_store', ['product_id', 'store_id'], ['product_id', 'store_id']),
     loadSpecials(ctx, ids),
     loadDiscounts(ctx, ids),

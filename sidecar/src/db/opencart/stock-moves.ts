@@ -133,17 +133,20 @@ export async function applyMove(db: Db, ctx: OcContext, id: number): Promise<Mov
       await markSkipped(db, id);
       return readMove(db, id);
     }
-    await rawWrite(db, `UPDATE ${MOVES} SET expected_before = ? WHERE id = ? AND state = ${MOVE_PLANNED}`, [current, id]);
+    // The value read travels as a literal in the one statement that compares and sets, so the window in
+    // which a storefront sale makes us retry is a single round trip (a busy shop sells in between).
     const r = await rawWrite(
       db,
       `UPDATE \`${table}\` x JOIN ${MOVES} m ON m.id = ?
-          SET x.quantity = m.amount, m.state = ${MOVE_APPLIED}, m.delta_applied = m.amount - m.expected_before, m.updated_at = UTC_TIMESTAMP(3)
-        WHERE x.\`${idColumn}\` = m.target_id AND m.state = ${MOVE_PLANNED} AND x.quantity = m.expected_before`,
-      [id],
+          SET x.quantity = m.amount, m.expected_before = ?, m.state = ${MOVE_APPLIED}, m.delta_applied = m.amount - ?, m.updated_at = UTC_TIMESTAMP(3)
+        WHERE x.\`${idColumn}\` = m.target_id AND m.state = ${MOVE_PLANNED} AND x.quantity = ?`,
+      [id, current, current, current],
     );
     if (r.affectedRows > 0) return readMove(db, id);
     const again = await readMove(db, id);
     if (again.state !== MOVE_PLANNED) return again;
+    // Lost the race again: step aside for a moment so the other writer's burst can pass.
+    if (attempt >= 3) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
   throw new Error(`stock move ${id}: ${move.target} ${move.target_id} kept changing; gave up after ${MAX_CAS_ATTEMPTS} attempts`);
 }

@@ -40,7 +40,7 @@ export async function flushListings(deps: EngineDeps, accountId: number, listing
   const adapter = await deps.adapters.get(accountId);
   const listings = (await listingsByIds(deps.knex, listingIds)).filter((l) => l.state !== 'quarantined' && !inFlight(l, account.settings.sync.push.staleAfterMs, true));
   if (listings.length === 0) return none;
-  const ctx = await deps.desired.prepare(account, listings);
+  const ctx = await deps.desired.prepare(account, listings, undefined, true);
   const mappings = await deps.mappings.load(accountId);
   const attributes = await loadProductAttributes(deps.oc, listings.map((l) => l.productId));
   const categoryAttributes = new Map<string, Awaited<ReturnType<typeof deps.mappings.categoryAttributes>> | null>();

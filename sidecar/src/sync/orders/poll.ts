@@ -82,7 +82,7 @@ export async function pollAccount(
   env: OrderEnv,
   account: OrderAccount,
   adapter: MarketplaceAdapter,
-  opts: { maxPages?: number; pageSize?: number; onPage?: (progress: PollResult) => void } = {},
+  opts: { maxPages?: number; pageSize?: number; concurrency?: number; onPage?: (progress: PollResult) => void } = {},
 ): Promise<PollResult> {
   const knex = env.ctx.knex;
   const name = cursorName(account.id);
@@ -95,13 +95,15 @@ export async function pollAccount(
   for (;;) {
     const page = await adapter.fetchOrders(cursor, opts.pageSize ? { limit: opts.pageSize } : {});
     result.pages++;
-    for (const order of page.orders) {
+    // Orders of one page are independent (one entry per order number, each under its own lease), so they
+    // import side by side: most of an import's time is waiting on commits, which the server can group.
+    await forEachLimited(page.orders, opts.concurrency ?? 1, async (order) => {
       const outcome = await importOrHold(withFetch, account, order);
       result.orders++;
       if (!outcome) result.failed++;
       else if (outcome.created) result.created++;
       else if (outcome.state === 'held') result.held++;
-    }
+    });
     await saveCursor(knex, name, page.cursor);
     cursor = page.cursor;
     opts.onPage?.({ ...result });
@@ -114,4 +116,22 @@ export async function pollAccount(
   }
   await recordHeartbeat(knex, account.id, 'ordersIn', `poll: ${result.orders} orders, ${result.created} new, ${result.held} held`);
   return result;
+}
+
+/** Runs fn over items with at most `limit` at once; rejects with the first error after all have settled. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw (failure as { err: unknown }).err;
 }

@@ -75,11 +75,12 @@ export class DesiredCalculator {
     this.currencyCache.clear();
   }
 
-  async prepare(account: AccountView, listings: readonly Pick<ListingRow, 'productId' | 'variantId'>[], db?: Knex | Knex.Transaction): Promise<DesiredContext> {
+  /** `forListing`: also read names, descriptions and images (listing builds need them; stock and price do not). */
+  async prepare(account: AccountView, listings: readonly Pick<ListingRow, 'productId' | 'variantId'>[], db?: Knex | Knex.Transaction, forListing = false): Promise<DesiredContext> {
     const productIds = [...new Set(listings.map((l) => l.productId))];
     const variantIds = listings.map((l) => l.variantId).filter((v): v is number => v !== null);
     const [products, variants, reserved, rules, taxRates, currency] = await Promise.all([
-      getProducts(this.oc, productIds),
+      getProducts(this.oc, productIds, { lean: !forListing }),
       this.variants.byIds(variantIds),
       this.reservedStock(db ?? this.knex, productIds),
       this.rulesCache.get(String(account.id), () => loadAccountRules(this.knex, account.id)),
