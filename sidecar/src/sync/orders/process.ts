@@ -187,11 +187,14 @@ async function reconcile(env: OrderEnv, account: AccountRef, groupId: number): P
 
   group = (await groupById(knex, groupId))!;
   const orderId = group.ocOrderId;
-  await setPackages(knex, live.map((p) => p.id), { state: orderId !== null ? 'imported' : 'claimed', oc_order_id: orderId, hold_reason: null });
-  await setPackages(knex, awaiting.map((p) => p.id), { state: 'reserved', hold_reason: null });
-  await setPackages(knex, ended.map((p) => p.id), { state: 'cancelled', oc_order_id: orderId, hold_reason: null });
   const state: GroupRow['state'] = orderId !== null ? 'imported' : awaiting.length ? 'reserved' : 'cancelled';
-  await updateGroup(knex, groupId, { state });
+  // Bookkeeping only (every store write is done): one commit instead of four.
+  await knex.transaction(async (trx) => {
+    await setPackages(trx, live.map((p) => p.id), { state: orderId !== null ? 'imported' : 'claimed', oc_order_id: orderId, hold_reason: null });
+    await setPackages(trx, awaiting.map((p) => p.id), { state: 'reserved', hold_reason: null });
+    await setPackages(trx, ended.map((p) => p.id), { state: 'cancelled', oc_order_id: orderId, hold_reason: null });
+    await updateGroup(trx, groupId, { state });
+  });
   return { groupId, remoteOrderId: group.remoteOrderId, state, ocOrderId: orderId, created, heldReasons: [] };
 }
 
