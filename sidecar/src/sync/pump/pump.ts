@@ -23,7 +23,7 @@ export interface PumpOnceOptions {
   jobDefaults?: SpecDefaults;
 }
 
-export const DEFAULT_PUMP_BATCH = 500;
+export const DEFAULT_PUMP_BATCH = 1000;
 
 /**
  * One batch: read the oldest change-log rows, coalesce, plan, enqueue the jobs and delete exactly

@@ -45,11 +45,11 @@ export async function flushStockPrice(deps: EngineDeps, accountId: number, listi
 
   const accountSafety = ctx.rules.account.safety ?? DEFAULT_SAFETY_RULE;
   const prepared = await inTransaction(deps.knex, async (trx) => {
-    // One writer at a time per account decides the price-change cap.
-    await rawRows(trx, 'SELECT id FROM meschain_marketplaces WHERE id = ? FOR UPDATE', [accountId]);
     const capped = diffs.filter((d) => d.priceChanged && d.listing.lastPushedPrice !== null && !samePrice(d.listing.approvedPrice, d.desired.price!.salePrice));
     const held: Difference[] = [];
     if (capped.length) {
+      // One writer at a time per account decides the price-change cap (stock-only batches need no turn).
+      await rawRows(trx, 'SELECT id FROM meschain_marketplaces WHERE id = ? FOR UPDATE', [accountId]);
       const [[recent], [total]] = await Promise.all([
         rawRows<{ n: number }>(trx, 'SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND price_changed_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE', [
           accountId,
