@@ -29,6 +29,7 @@ import { loadSeries } from '../../sidecar/src/analytics/data/sales-series';
 import { backtest, rollingOrigins, type EvaluatedMethod, type MethodScore } from '../../sidecar/src/analytics/forecast/backtest';
 import { forecastSeries } from '../../sidecar/src/analytics/forecast/engine';
 import { weekdayProfile } from '../../sidecar/src/analytics/forecast/naive';
+import { closureFlags, holidayCalendarFor } from '../../sidecar/src/analytics/forecast/closures';
 import { dayIndex, dayString, weekday } from '../../sidecar/src/analytics/calendar';
 import { seedDemo } from '../demo/seed';
 import { analyticsOptionsSchema } from '../../sidecar/src/analytics/models/options';
@@ -91,7 +92,11 @@ async function accuracy(productLimit: number): Promise<void> {
     const y = storeUnits.series.get('store')!;
     const origins = rollingOrigins(y.length, 6, 28, 90);
     progress(`origins (first forecast day): ${origins.map((o) => dayString(dayIndex(from) + o)).join(', ')}`);
-    const spec = { origins, horizons: HORIZONS, firstWeekday: weekday(dayIndex(from)), maxHistory: 728, aggregate: true };
+    // Closures (bank holidays, the Christmas break) as the sidecar reads them: from the store series before each origin.
+    const holidays = holidayCalendarFor(ctx.timezone);
+    const closures = { store: y, startDay: dayIndex(from), ...(holidays ? { holidays } : {}) };
+    progress(`holiday calendar for ${ctx.timezone}: ${holidays ? 'England and Wales bank holidays' : 'none'}`);
+    const spec = { origins, horizons: HORIZONS, firstWeekday: weekday(dayIndex(from)), maxHistory: 728, aggregate: true, closures };
     figure('backtest_origins', origins.length, 'count');
 
     t = performance.now();
@@ -185,11 +190,15 @@ async function speed(): Promise<void> {
     figure('speed_series_read_seconds', (performance.now() - t) / 1000, 's');
     if (top.length < 1000) throw new Error(`only ${top.length} products sold anything`);
     const firstWeekday = weekday(dayIndex(from));
-    const profile = weekdayProfile(store.series.get('store')!, firstWeekday);
+    const storeUnits = store.series.get('store')!;
     t = performance.now();
+    // As the nightly run does it: profile and closures from the store series, then every product.
+    const profile = weekdayProfile(storeUnits, firstWeekday);
+    const holidays = holidayCalendarFor(ctx.timezone);
+    const closed = closureFlags(storeUnits, dayIndex(from), 90, holidays);
     const methods = new Map<string, number>();
     for (const s of top) {
-      const f = forecastSeries(s.v, 90, { season: 7, firstWeekday, profile });
+      const f = forecastSeries(s.v, 90, { season: 7, firstWeekday, profile, closed });
       methods.set(f.method, (methods.get(f.method) ?? 0) + 1);
     }
     const seconds = (performance.now() - t) / 1000;

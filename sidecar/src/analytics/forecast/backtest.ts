@@ -1,4 +1,5 @@
 import { forecastSeries, type ForecastOptions, type SeriesForecast } from './engine';
+import { closureFlags, type HolidayCalendar } from './closures';
 import { coverage, mase, maseScale, rmsse, rmsseScale } from './metrics';
 import { weekdayProfile } from './naive';
 import type { MethodName } from './types';
@@ -33,6 +34,12 @@ export interface BacktestSpec {
   /** Score only the top N series by volume in the 91 days before each origin (chosen on that history only). */
   perOriginLimit?: number;
   aggregate?: boolean;
+  /**
+   * The store series whose closed days (holidays, shutdowns) apply to every series, with the day
+   * index of its first value and the public holidays of the shop's country: read before each origin
+   * only. The seasonal-naive baseline never gets them: it stays the textbook baseline.
+   */
+  closures?: { store: readonly number[]; startDay: number; holidays?: HolidayCalendar };
   /** Called between series so long runs can yield to the event loop. */
   tick?: () => Promise<void> | void;
 }
@@ -89,6 +96,8 @@ export async function backtest(series: readonly BacktestSeries[], methods: reado
     const firstWeekday = (spec.firstWeekday + start) % 7;
     const profile = spec.profileSource ? weekdayProfile(spec.profileSource.slice(start, origin), firstWeekday) : undefined;
     const ctx = { season: m, firstWeekday, ...(profile ? { profile } : {}) };
+    const c = spec.closures;
+    const closed = c ? closureFlags(c.store.slice(start, origin), c.startDay + start, maxH, c.holidays) : undefined;
     for (const s of pick(series, origin, spec.perOriginLimit)) {
       if (origin + maxH > s.y.length) throw new RangeError(`series ${s.key}: origin ${origin} + ${maxH} days runs past its end (${s.y.length})`);
       const train = s.y.slice(start, origin);
@@ -98,7 +107,7 @@ export async function backtest(series: readonly BacktestSeries[], methods: reado
       if (!(scaleA > 0) || !(scaleS > 0)) continue;
       for (const method of methods) {
         // The baseline goes through the same path (inner backtest → empirical intervals), so its coverage compares.
-        const f = forecastWith(method, train, maxH, ctx, spec.aggregate ?? false);
+        const f = forecastWith(method, train, maxH, closed && method !== 'snaive' ? { ...ctx, closed } : ctx, spec.aggregate ?? false);
         for (const h of spec.horizons) {
           const actual = s.y.slice(origin, origin + h);
           const mean = f.mean.slice(0, h);

@@ -1,8 +1,9 @@
 import { adidaForecast } from './adida';
+import { fillClosed } from './closures';
 import { arimaForecast } from './arima';
 import { etsForecast } from './ets';
 import { sbaForecast, tsbForecast, zeroShare } from './intermittent';
-import { quantile } from './metrics';
+import { conformalIntervals, conformalQuantiles, type IntervalBand, type Scaling } from './intervals';
 import { seasonalNaive, weekdayProfile } from './naive';
 import type { MethodName, PointForecaster, SeriesContext } from './types';
 
@@ -30,17 +31,17 @@ export interface ForecastOptions {
   innerStep?: number;
   /** Inner window length: min(h, this) (default 28). */
   maxInnerHorizon?: number;
+  /** Windows whose errors (of the chosen method) shape the intervals (default 16; at least innerOrigins). */
+  intervalWindows?: number;
   /** Shortest history an inner fit gets (default 56 days). */
   minTrain?: number;
   /** The level of the series, only to pick default candidates: ARIMA is fitted on aggregates. */
   aggregate?: boolean;
+  /** Calibrate the interval levels on the history's own windows (default true; false: plain split-conformal). */
+  calibrateIntervals?: boolean;
 }
 
-export interface IntervalBand {
-  level: number;
-  lower: number[];
-  upper: number[];
-}
+export type { IntervalBand } from './intervals';
 
 export interface SeriesForecast {
   method: MethodName;
@@ -57,13 +58,20 @@ export const INTERVAL_LEVELS = [0.8, 0.95] as const;
 
 /** Sparse series get the intermittent methods; ARIMA only on dense aggregates (its cost is ~10 ms a fit). */
 export function defaultCandidates(y: readonly number[], aggregate: boolean): MethodName[] {
-  const recent = y.slice(-182);
-  const sparse = zeroShare(recent) > 0.3;
-  if (sparse || !aggregate) return ['snaive', 'ets', 'tsb', 'sba', 'adida', 'combo'];
+  if (!isDense(y, aggregate)) return ['snaive', 'ets', 'tsb', 'sba', 'adida', 'combo'];
   return ['snaive', 'ets', 'arima', 'tsb', 'adida', 'combo'];
 }
 
-function runMethods(methods: MethodName[], y: readonly number[], h: number, given: SeriesContext, fallbacks: string[]): Map<MethodName, number[]> {
+function isDense(y: readonly number[], aggregate: boolean): boolean {
+  return aggregate && zeroShare(y.slice(-182)) <= 0.3;
+}
+
+type ComboMembers = readonly Exclude<MethodName, 'combo' | 'snaive' | 'sba'>[];
+/** What `combo` averages: ets, arima and adida on dense aggregates; ets, adida and tsb on sparse series. */
+const DENSE_COMBO: ComboMembers = ['ets', 'arima', 'adida'];
+const SPARSE_COMBO: ComboMembers = ['ets', 'adida', 'tsb'];
+
+function runMethods(methods: MethodName[], y: readonly number[], h: number, given: SeriesContext, fallbacks: string[], members: ComboMembers): Map<MethodName, number[]> {
   // Without a parent profile, a series spreads its rate by its own weekday pattern (from this history only).
   const ctx: SeriesContext = given.profile ? given : { ...given, profile: weekdayProfile(y, given.firstWeekday) };
   const out = new Map<MethodName, number[]>();
@@ -73,7 +81,7 @@ function runMethods(methods: MethodName[], y: readonly number[], h: number, give
     out.set(m, m === 'arima' ? arimaForecast(y, h, ctx, onFallback) : BASE[m](y, h, ctx));
   }
   if (methods.includes('combo')) {
-    const parts = (['ets', 'adida', 'tsb', 'arima'] as const).map((m) => out.get(m) ?? (m === 'arima' ? undefined : BASE[m](y, h, ctx))).filter((f): f is number[] => !!f);
+    const parts = members.map((m) => out.get(m) ?? (m === 'arima' ? arimaForecast(y, h, ctx, onFallback) : BASE[m](y, h, ctx)));
     out.set('combo', Array.from({ length: h }, (_, k) => parts.reduce((s, f) => s + f[k]!, 0) / parts.length));
   }
   return out;
@@ -82,26 +90,35 @@ function runMethods(methods: MethodName[], y: readonly number[], h: number, give
 export function forecastSeries(y: readonly number[], h: number, ctx: SeriesContext, options: ForecastOptions = {}): SeriesForecast {
   if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizon must be a whole number of days ≥ 1, got ${h}`);
   const candidates = options.candidates ?? defaultCandidates(y, options.aggregate ?? false);
+  const members = isDense(y, options.aggregate ?? false) ? DENSE_COMBO : SPARSE_COMBO;
   const innerH = Math.min(h, options.maxInnerHorizon ?? 28);
   const step = options.innerStep ?? 7;
   const minTrain = Math.max(ctx.season * 2, options.minTrain ?? 56);
   const maxWindows = options.innerOrigins ?? 8;
   const fallbacks: string[] = [];
 
-  // errors[method][window*innerH + k]
+  // errors[method][window*innerH + k]; the chosen method's forecasts are kept for relative errors.
   const errors = new Map<MethodName, number[]>(candidates.map((c) => [c, []]));
+  const forecasts = new Map<MethodName, number[]>(candidates.map((c) => [c, []]));
   let windows = 0;
-  for (let j = 0; j < maxWindows; j++) {
+  // Closed days are fitted on as if open (filled from earlier weeks) and forecast as nothing.
+  const closed = ctx.closed;
+  const fitY = closed ? fillClosed(y, closed) : y;
+  const shut = (fc: number[], from: number) => (closed ? fc.map((v, k) => (closed[from + k] ? 0 : v)) : fc);
+  const innerWindow = (j: number, methods: MethodName[]): boolean => {
     const origin = y.length - innerH - step * j;
-    if (origin < minTrain) break;
-    const train = y.slice(0, origin);
-    const fcs = runMethods(candidates, train, innerH, ctx, fallbacks);
+    if (origin < minTrain) return false;
+    const fcs = runMethods(methods, fitY.slice(0, origin), innerH, ctx, fallbacks, members);
     for (const [m, fc] of fcs) {
+      if (!methods.includes(m)) continue;
+      const f = shut(fc, origin);
       const e = errors.get(m)!;
-      for (let k = 0; k < innerH; k++) e.push(y[origin + k]! - fc[k]!);
+      const kept = forecasts.get(m)!;
+      for (let k = 0; k < innerH; k++) (e.push(y[origin + k]! - f[k]!), kept.push(f[k]!));
     }
-    windows++;
-  }
+    return true;
+  };
+  while (windows < maxWindows && innerWindow(windows, candidates)) windows++;
 
   const scores: Partial<Record<MethodName, number>> = {};
   let method: MethodName = y.length >= ctx.season * 2 ? 'ets' : 'snaive';
@@ -118,11 +135,17 @@ export function forecastSeries(y: readonly number[], h: number, ctx: SeriesConte
       }
     }
   }
+  // More windows for the winner alone: a larger, less recent-only error sample for the intervals.
+  let intervalWindows = windows;
+  if (windows === maxWindows) while (intervalWindows < (options.intervalWindows ?? 16) && innerWindow(intervalWindows, [method])) intervalWindows++;
 
-  const finalMethods: MethodName[] = method === 'combo' ? ['ets', 'adida', 'tsb', ...(candidates.includes('arima') ? (['arima'] as const) : []), 'combo'] : [method];
-  const mean = runMethods(finalMethods, y, h, ctx, fallbacks).get(method)!;
-  const residuals = windows > 0 ? errors.get(method)! : seasonalDifferences(y, ctx.season);
-  const intervals = INTERVAL_LEVELS.map((level) => band(mean, residuals, windows > 0 ? innerH : 1, level));
+  const mean = shut(runMethods([method], fitY, h, ctx, fallbacks, members).get(method)!, y.length);
+  const scaling: Scaling = isDense(y, options.aggregate ?? false) ? 'relative' : 'sqrt-level';
+  const bands =
+    intervalWindows > 0
+      ? conformalIntervals(mean, { errors: errors.get(method)!, forecasts: forecasts.get(method)!, innerH, step, historyLength: y.length }, { firstWeekday: ctx.firstWeekday, scaling, calibrate: options.calibrateIntervals ?? true, ...(closed ? { closed } : {}) }, INTERVAL_LEVELS)
+      : INTERVAL_LEVELS.map((level) => flatBand(mean, seasonalDifferences(fitY, ctx.season), level));
+  const intervals = bands.map((b) => ({ level: b.level, lower: shut(b.lower, y.length), upper: shut(b.upper, y.length) }));
   return { method, mean, intervals, scores, innerWindows: windows, fallbacks };
 }
 
@@ -133,47 +156,8 @@ function seasonalDifferences(y: readonly number[], m: number): number[] {
   return out.length ? out : [0];
 }
 
-/**
- * Interval = point + empirical error quantiles. Errors are pooled over the inner steps (there are too
- * few per step), their spread is referred to the middle step, and scaled to step k by (k / kRef)^b,
- * where b (0 … 0.5: flat up to random-walk growth) is read from how the errors grew inside the windows.
- */
-function band(mean: readonly number[], errors: readonly number[], innerH: number, level: number): IntervalBand {
-  const alpha = 1 - level;
-  const n = errors.length;
-  // Finite-sample (conformal) correction of the quantile levels.
-  const lo = Math.max(0, Math.floor((alpha / 2) * (n + 1)) / n);
-  const hi = Math.min(1, Math.ceil((1 - alpha / 2) * (n + 1)) / n);
-  const qLo = quantile(errors, lo);
-  const qHi = quantile(errors, hi);
-  const b = growthExponent(errors, innerH);
-  const kRef = (innerH + 1) / 2;
-  const lower: number[] = [];
-  const upper: number[] = [];
-  for (let k = 0; k < mean.length; k++) {
-    const g = innerH > 1 ? Math.pow((k + 1) / kRef, b) : 1;
-    lower.push(Math.max(0, mean[k]! + qLo * g));
-    upper.push(Math.max(0, mean[k]! + qHi * g));
-  }
-  return { level, lower, upper };
-}
-
-function growthExponent(errors: readonly number[], innerH: number): number {
-  if (innerH < 8) return 0;
-  const half = Math.floor(innerH / 2);
-  let early = 0;
-  let late = 0;
-  let ne = 0;
-  let nl = 0;
-  for (let i = 0; i < errors.length; i++) {
-    const k = i % innerH;
-    if (k < half) (early += Math.abs(errors[i]!), ne++);
-    else (late += Math.abs(errors[i]!), nl++);
-  }
-  if (early <= 0 || ne === 0 || nl === 0) return 0;
-  const ratio = late / nl / (early / ne);
-  const kEarly = (half + 1) / 2;
-  const kLate = (half + 1 + innerH) / 2;
-  const b = Math.log(Math.max(ratio, 1e-9)) / Math.log(kLate / kEarly);
-  return Math.min(0.5, Math.max(0, b));
+/** A band of constant width from an absolute error sample (too little history for inner windows). */
+function flatBand(mean: readonly number[], sample: readonly number[], level: number): IntervalBand {
+  const [qLo, qHi] = conformalQuantiles(sample, 1 - level);
+  return { level, lower: mean.map((m) => Math.max(0, m + qLo)), upper: mean.map((m) => Math.max(0, m + qHi)) };
 }

@@ -9,6 +9,11 @@ export interface SeriesContext {
    * methods that cannot learn a weekly pattern from a sparse series; closed days get share ≈ 0.
    */
   profile?: readonly number[];
+  /**
+   * Days the shop does not trade beyond its closed weekdays (holidays, shutdowns), index 0 = y[0],
+   * running on through the horizon: fitted on as if open (filled from earlier weeks), forecast as 0.
+   */
+  closed?: readonly boolean[];
 }
 
 /** Fits on y (daily values, oldest first) and returns h point forecasts (finite, ≥ 0). */

@@ -1,5 +1,6 @@
 import { dayString } from '../calendar';
 import { backtest, type BacktestSeries, type MethodScore } from '../forecast/backtest';
+import { closureFlags, holidayCalendarFor } from '../forecast/closures';
 import { forecastSeries, type SeriesForecast } from '../forecast/engine';
 import type { Snapshot } from './snapshot';
 import type { AnalyticsOptions } from './options';
@@ -83,7 +84,10 @@ function rows(level: string, measure: string, scores: MethodScore[]): Performanc
 export async function trainForecast(snap: Snapshot, opts: AnalyticsOptions, tick: () => Promise<void>): Promise<ForecastRunResult> {
   const performance: PerformanceRow[] = [];
   const plan = backtestPlan(snap.days, opts.backtestOrigins);
-  const base = { firstWeekday: snap.firstWeekday, maxHistory: opts.historyDays, tick };
+  // Holidays and shutdowns: read from the store series (before each origin), public holidays by the shop's zone.
+  const holidays = holidayCalendarFor(snap.ctx.timezone);
+  const closures = { store: snap.store.units, startDay: snap.startDay, ...(holidays ? { holidays } : {}) };
+  const base = { firstWeekday: snap.firstWeekday, maxHistory: opts.historyDays, closures, tick };
   if (plan) {
     const spec = { ...base, origins: plan.origins, horizons: plan.horizons };
     const methods = ['auto', 'snaive'] as const;
@@ -108,7 +112,8 @@ export async function trainForecast(snap: Snapshot, opts: AnalyticsOptions, tick
     methods.set(f.method, (methods.get(f.method) ?? 0) + 1);
     predictions.push({ kind: 'forecast', level, seriesKey: key, measure, method: f.method, origin, horizonDays: h, total: f.mean.reduce((a, b) => a + b, 0), payload: toPayload(f) });
   };
-  const own = { season: 7, firstWeekday: snap.firstWeekday };
+  const closed = closureFlags(snap.store.units, snap.startDay, h, holidays);
+  const own = { season: 7, firstWeekday: snap.firstWeekday, closed };
   put('store', 'store', 'units', forecastSeries(snap.store.units, h, own, { aggregate: true }));
   put('store', 'store', 'revenue', forecastSeries(snap.store.revenue, h, own, { aggregate: true }));
   put('store', 'store', 'orders', forecastSeries(snap.store.orders, h, own, { aggregate: true }));

@@ -3,6 +3,7 @@ import { rawRows, rawWrite } from '../../db/raw';
 import type { Logger } from '../../util/logger';
 import { dayIndex, dayString, weekday } from '../calendar';
 import { loadProductFacts, loadSeries, type Measure, type SeriesLevel } from '../data/sales-series';
+import { closureFlags, holidayCalendarFor } from '../forecast/closures';
 import { forecastSeries } from '../forecast/engine';
 import { weekdayProfile } from '../forecast/naive';
 import { assessListing, type ListingQuality } from '../insights/listing-quality';
@@ -136,12 +137,11 @@ export class AnalyticsService {
     const set = await loadSeries(this.deps.ctx, { level, measure, from, to, ...(level === 'store' ? {} : { keys: [level === 'marketplace' ? key : Number(key)] }) });
     const y = set.series.get(key) ?? new Array<number>(dayIndex(to) - dayIndex(from) + 1).fill(0);
     const firstWeekday = weekday(dayIndex(from));
-    let profile: number[] | undefined;
-    if (level === 'product') {
-      const store = await loadSeries(this.deps.ctx, { level: 'store', measure: 'units', from, to });
-      profile = weekdayProfile(store.series.get('store')!, firstWeekday);
-    }
-    const f = forecastSeries(y, this.deps.options.horizonDays, { season: 7, firstWeekday, ...(profile ? { profile } : {}) }, { aggregate: level !== 'product' });
+    const store = level === 'store' && measure === 'units' ? y : (await loadSeries(this.deps.ctx, { level: 'store', measure: 'units', from, to })).series.get('store')!;
+    const h = this.deps.options.horizonDays;
+    const closed = closureFlags(store, dayIndex(from), h, holidayCalendarFor(this.deps.ctx.timezone));
+    const profile = level === 'product' ? weekdayProfile(store, firstWeekday) : undefined;
+    const f = forecastSeries(y, h, { season: 7, firstWeekday, closed, ...(profile ? { profile } : {}) }, { aggregate: level !== 'product' });
     return { kind: 'forecast' as const, level, seriesKey: key, measure, method: f.method, origin: dayString(dayIndex(to) + 1), horizonDays: this.deps.options.horizonDays, total: null, payload: toPayload(f) };
   }
 
