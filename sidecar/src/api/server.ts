@@ -1,8 +1,8 @@
 import express, { type Express, type Request, type RequestHandler, type Response, type NextFunction, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '../util/logger';
 import { collectHealth, type HealthSources } from './health';
 import type { Metrics } from './metrics';
+import { installRequestLog } from './request-log';
 
 export interface ServerDeps {
   logger: Logger;
@@ -17,23 +17,32 @@ export interface ServerDeps {
 export function createServer(deps: ServerDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Probes and scrapes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      // Successful reads are the bulk of API traffic and are counted in API usage anyway; logging each
-      // at info would cost more than serving it. Writes, refusals and failures are always logged.
-      customLogLevel: (req, res, err) => {
-        if (err || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        return req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
-      },
-    }),
-  );
+  installRequestLog(app, deps.logger, {
+    // Probes and scrapes every few seconds would drown the log.
+    ignore: (req) => req.url === '/health' || req.url === '/metrics',
+    // Successful reads are the bulk of API traffic and are counted in API usage anyway; logging each
+    // at info would cost more than serving it. Writes, refusals and failures are always logged.
+    level: (req, res, err) => {
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
+    },
+  });
+  // Label-bound histogram children (prom-client would hash the labels on every observation), bounded.
+  const durations = new Map<string, { observe(seconds: number): void }>();
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const end = deps.metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path), status: String(res.statusCode) }));
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+      const key = `${req.method}\u0000${route}\u0000${res.statusCode}`;
+      let h = durations.get(key);
+      if (!h) {
+        if (durations.size > 2000) durations.clear();
+        h = deps.metrics.httpDuration.labels({ method: req.method, route: String(route), status: String(res.statusCode) });
+        durations.set(key, h);
+      }
+      h.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    });
     next();
   });
 

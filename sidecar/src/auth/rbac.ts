@@ -90,6 +90,11 @@ export class RbacStore {
   }
 
   /** Union of the roles' permissions (unknown roles give nothing). */
+  /** Changes (by identity) whenever the role → permissions matrix is reloaded; lets callers cache what they derived from it. */
+  get version(): object {
+    return this.matrix;
+  }
+
   permissionsOf(roles: readonly string[]): Set<string> {
     const out = new Set<string>();
     for (const role of roles) for (const p of this.matrix.get(role) ?? []) out.add(p);

@@ -107,7 +107,8 @@ interface Lease {
 /**
  * Points taken from the shared store in small leases (about 1% of the budget, at most 50, one at a time
  * near the limit) and handed out locally, so a busy client costs the store one round trip per lease
- * instead of one per request. A lease never outlives its window. Unused leased points count as spent,
+ * instead of one per request; with a large budget the next lease is taken while the current one still
+ * has a fifth of its points left. A lease never outlives its window. Unused leased points count as spent,
  * so several processes can only be stricter than the limit, never looser; a refusal is remembered until
  * the window ends, so a client hammering past its limit costs the store nothing.
  */
@@ -116,10 +117,13 @@ export class LeasedLimiter implements Limiter {
   private readonly pending = new Map<string, Promise<void>>();
   readonly points: number;
   private readonly chunk: number;
+  /** Local points left at which the next lease is taken ahead (see prefetch). */
+  private readonly lowWater: number;
 
   constructor(private readonly inner: RateLimiterAbstract) {
     this.points = inner.points;
     this.chunk = Math.max(1, Math.min(50, Math.floor(inner.points / 100)));
+    this.lowWater = Math.floor(this.chunk / 5);
   }
 
   async consume(key: string): Promise<LimitOutcome> {
@@ -130,6 +134,7 @@ export class LeasedLimiter implements Limiter {
         const resetSeconds = Math.max(1, Math.ceil((lease.expiresAt - now) / 1000));
         if (lease.left > 0) {
           lease.left--;
+          if (lease.left <= this.lowWater && this.canPrefetch(lease) && !this.pending.has(key)) this.prefetch(key, lease);
           return { allowed: true, limit: this.points, remaining: lease.storeRemaining + lease.left, resetSeconds };
         }
         if (lease.blocked) return { allowed: false, limit: this.points, remaining: 0, resetSeconds };
@@ -141,6 +146,38 @@ export class LeasedLimiter implements Limiter {
       }
       await p;
     }
+  }
+
+  /** Only with a large budget and far from the limit: near it, points are taken one at a time as before. */
+  private canPrefetch(lease: Lease): boolean {
+    return this.chunk >= 10 && !lease.blocked && lease.storeRemaining >= 2 * this.chunk;
+  }
+
+  /**
+   * Takes the next lease while the current one still has points, so a busy key never waits for the
+   * store. Both count as spent from the moment they are taken (stricter, never looser); a refusal blocks
+   * the key once its local points are used; a reservation that lands in a new window replaces the old
+   * lease instead of adding to it (the old window's points never carry over).
+   */
+  private prefetch(key: string, lease: Lease): void {
+    const p = consumeRaw(this.inner, key, this.chunk)
+      .then((o) => {
+        const expiresAt = Date.now() + (o.msBeforeNext ?? o.resetSeconds * 1000);
+        const sameWindow = this.leases.get(key) === lease && lease.expiresAt > Date.now() && Math.abs(expiresAt - lease.expiresAt) < 1000;
+        if (!sameWindow) {
+          this.leases.set(key, o.allowed ? { left: this.chunk, storeRemaining: o.remaining, expiresAt, blocked: false } : { left: 0, storeRemaining: 0, expiresAt, blocked: true });
+        } else if (o.allowed) {
+          lease.left += this.chunk;
+          lease.storeRemaining = o.remaining;
+        } else {
+          lease.blocked = true;
+          lease.storeRemaining = 0;
+        }
+      })
+      // A store error here only means no prefetch: the next request past the lease reserves as usual.
+      .catch(() => undefined)
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, p);
   }
 
   private async reserve(key: string, storeRemaining: number): Promise<void> {

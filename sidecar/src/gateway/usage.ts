@@ -21,6 +21,10 @@ export interface UsageSample {
 }
 
 interface Agg {
+  minute: string;
+  clientId: string;
+  method: string;
+  route: string;
   requests: number;
   clientErrors: number;
   serverErrors: number;
@@ -52,6 +56,10 @@ export class UsageRecorder {
   private timer: NodeJS.Timeout | undefined;
   private readonly requests: Counter<'client' | 'route' | 'status_class'>;
   private readonly latency: Histogram<'client' | 'route'>;
+  /** Label-bound metric children per client and route (prom-client hashes the labels on every call otherwise). */
+  private readonly children = new Map<string, { latency: { observe(v: number): void }; byClass: Map<number, { inc(): void }> }>();
+  private minuteMs = -1;
+  private minute = '';
 
   constructor(
     private readonly knex: Knex,
@@ -80,11 +88,17 @@ export class UsageRecorder {
   }
 
   record(s: UsageSample): void {
-    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
-    const key = JSON.stringify([minute, s.clientId, s.method, s.route]);
+    const now = Date.now();
+    const minuteMs = now - (now % 60_000);
+    if (minuteMs !== this.minuteMs) {
+      this.minuteMs = minuteMs;
+      this.minute = new Date(minuteMs).toISOString().slice(0, 19).replace('T', ' ');
+    }
+    const series = `${s.clientId}\u0000${s.route}`;
+    const key = `${this.minute}\u0000${s.method}\u0000${series}`;
     let a = this.current.get(key);
     if (!a) {
-      a = { requests: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, totalMs: 0, buckets: new Map() };
+      a = { minute: this.minute, clientId: s.clientId, method: s.method, route: s.route, requests: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, totalMs: 0, buckets: new Map() };
       this.current.set(key, a);
     }
     a.requests++;
@@ -94,8 +108,19 @@ export class UsageRecorder {
     a.totalMs += Math.round(s.ms);
     const b = bucketOf(s.ms);
     a.buckets.set(b, (a.buckets.get(b) ?? 0) + 1);
-    this.requests.inc({ client: s.clientId, route: s.route, status_class: `${Math.floor(s.status / 100)}xx` });
-    this.latency.observe({ client: s.clientId, route: s.route }, s.ms / 1000);
+    let c = this.children.get(series);
+    if (!c) {
+      c = { latency: this.latency.labels({ client: s.clientId, route: s.route }), byClass: new Map() };
+      this.children.set(series, c);
+    }
+    const cls = Math.floor(s.status / 100);
+    let counter = c.byClass.get(cls);
+    if (!counter) {
+      counter = this.requests.labels({ client: s.clientId, route: s.route, status_class: `${cls}xx` });
+      c.byClass.set(cls, counter);
+    }
+    counter.inc();
+    c.latency.observe(s.ms / 1000);
   }
 
   async flush(): Promise<void> {
@@ -104,8 +129,8 @@ export class UsageRecorder {
     this.current = new Map();
     const usage: unknown[][] = [];
     const latency: unknown[][] = [];
-    for (const [key, a] of batch) {
-      const [minute, client, method, route] = JSON.parse(key) as [string, string, string, string];
+    for (const a of batch.values()) {
+      const { minute, clientId: client, method, route } = a;
       usage.push([minute, client, method, route.slice(0, 191), a.requests, a.clientErrors, a.serverErrors, a.rateLimited, a.totalMs]);
       for (const [le, n] of a.buckets) latency.push([minute, client, method, route.slice(0, 191), le, n]);
     }

@@ -31,7 +31,7 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
-  // Redirects carry authorization codes, cookies carry OAuth session ids (pino-http logs response headers).
+  // Redirects carry authorization codes, cookies carry OAuth session ids (the request log, api/request-log.ts, writes response headers).
   'res.headers.location',
   'res.headers["set-cookie"]',
   'bridgeSecret',

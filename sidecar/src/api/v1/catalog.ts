@@ -9,8 +9,8 @@ import {
   type OcContext,
   type OcProduct,
 } from '../../db/opencart';
-import { rawRows } from '../../db/raw';
 import type { AuditLog } from '../../gateway/audit';
+import { StockReader } from './stock-reader';
 import { ApiError, type OperationHandler, type OperationInput } from './router';
 
 /**
@@ -63,29 +63,8 @@ function stockChangeError(err: unknown): never {
   throw err;
 }
 
-const stockSqlCache = new Map<string, string>();
-
-function stockSql(ctx: OcContext): string {
-  let sql = stockSqlCache.get(ctx.prefix);
-  if (!sql) {
-    const t = (name: string) => `\`${ctx.table(name)}\``;
-    sql = `SELECT p.product_id, p.quantity, pov.product_option_value_id AS pov_id, pov.quantity AS pov_quantity, od.name AS \`option\`, ovd.name AS value
-      FROM ${t('product')} p
-      JOIN ${t('product_to_store')} ps ON ps.product_id = p.product_id AND ps.store_id = ?
-      LEFT JOIN ${t('product_option_value')} pov ON pov.product_id = p.product_id
-      LEFT JOIN ${t('product_option')} po ON po.product_option_id = pov.product_option_id
-      LEFT JOIN ${t('option')} o ON o.option_id = po.option_id
-      LEFT JOIN ${t('option_description')} od ON od.option_id = po.option_id AND od.language_id = ?
-      LEFT JOIN ${t('option_value')} ov ON ov.option_value_id = pov.option_value_id
-      LEFT JOIN ${t('option_value_description')} ovd ON ovd.option_value_id = pov.option_value_id AND ovd.language_id = ?
-      WHERE p.product_id = ?
-      ORDER BY o.sort_order, po.product_option_id, ov.sort_order, pov.product_option_value_id`;
-    stockSqlCache.set(ctx.prefix, sql);
-  }
-  return sql;
-}
-
 export function catalogHandlers(ctx: OcContext, audit: AuditLog): Record<string, OperationHandler> {
+  const stock = new StockReader(ctx);
   const setStock = async (input: OperationInput, optionValueId: number | null) => {
     const productId = input.params.productId as number;
     const quantity = (input.body as { quantity: number }).quantity;
@@ -139,13 +118,8 @@ export function catalogHandlers(ctx: OcContext, audit: AuditLog): Record<string,
       return { body: productView(await storeProduct(ctx, params.productId as number)) };
     },
     async getStock({ params }) {
-      // The hot read of the API: one indexed query (product, store link and option values), no query builder.
       const productId = params.productId as number;
-      const rows = await rawRows<{ product_id: number; quantity: number; pov_id: number | null; pov_quantity: number | null; option: string | null; value: string | null }>(
-        ctx.knex,
-        stockSql(ctx),
-        [ctx.storeId, ctx.languageId, ctx.languageId, productId],
-      );
+      const rows = await stock.read(productId);
       const first = rows[0];
       if (!first) throw new ApiError(404, 'resource_not_found', `product ${productId}`);
       return {

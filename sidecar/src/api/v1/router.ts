@@ -57,11 +57,17 @@ function run(op: CompiledOperation, handler: OperationHandler, logger: Logger) {
     try {
       const principal = principalOf(res);
       if (!principal) throw new ApiError(401, 'unauthorized');
-      const params = coerceIntegers({ ...req.params }, op.integers.path);
+      // coerceIntegers returns a copy: validation (with defaults) never touches express's own objects.
+      const params = coerceIntegers(req.params, op.integers.path);
       if (!op.validatePath(params)) throw new ApiError(400, 'validation_failed', undefined, toDetails('path', op.validatePath.errors));
-      const query = coerceIntegers({ ...(req.query as Record<string, unknown>) }, op.integers.query);
+      const query = coerceIntegers(req.query as Record<string, unknown>, op.integers.query);
       if (!op.validateQuery(query)) throw new ApiError(400, 'validation_failed', undefined, toDetails('query', op.validateQuery.errors));
-      const headers = coerceIntegers(Object.fromEntries(op.headerNames.flatMap((h) => (req.get(h) === undefined ? [] : [[h, req.get(h)]]))), op.integers.header) as Record<string, string | undefined>;
+      const sent: Record<string, unknown> = {};
+      for (const h of op.headerNames) {
+        const v = req.get(h);
+        if (v !== undefined) sent[h] = v;
+      }
+      const headers = coerceIntegers(sent, op.integers.header) as Record<string, string | undefined>;
       if (!op.validateHeaders(headers)) throw new ApiError(400, 'validation_failed', undefined, toDetails('header', op.validateHeaders.errors));
       let body: unknown;
       if (op.validateBody) {
@@ -80,7 +86,9 @@ function run(op: CompiledOperation, handler: OperationHandler, logger: Logger) {
         throw new ApiError(500, 'internal');
       }
       // Sent directly: express's res.json would also hash the body for an ETag nobody uses here.
-      res.status(status).type('application/json').end(JSON.stringify(result.body));
+      res.statusCode = status;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(result.body));
     } catch (err) {
       next(err);
     }
@@ -92,7 +100,9 @@ export function buildV1Router(handlers: Record<string, OperationHandler>, opts: 
   router.get('/openapi.json', (_req, res) => {
     res.json(OPENAPI_DOCUMENT);
   });
-  router.use(express.json({ limit: opts.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: opts.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  // No operation reads a body on GET (validateBody is null there), so reads skip the parser.
+  router.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
   const ops = compileOperations(OPENAPI_DOCUMENT as unknown as Parameters<typeof compileOperations>[0]);
   for (const op of ops) {
     const handler = handlers[op.operationId];

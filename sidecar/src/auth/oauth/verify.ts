@@ -27,6 +27,11 @@ export class AccessTokenVerifier {
   private readonly jwks: ReturnType<typeof createLocalJWKSet>;
   /** Verified payloads by token (signature checks cost CPU; a token is reused for many calls). */
   private readonly verified = new Map<string, AccessTokenClaims>();
+  /**
+   * The principal derived from a verified token's claims and the RBAC matrix it was derived under;
+   * rebuilt when the matrix is reloaded. Treated as immutable by every reader.
+   */
+  private readonly principals = new WeakMap<AccessTokenClaims, { matrix: object; principal: Principal }>();
 
   constructor(
     private readonly opts: { issuer: string; audience: string; storeId: number; publicJwks: JWK[]; registry: TokenRegistry; rbac: RbacStore },
@@ -69,25 +74,32 @@ export class AccessTokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     const c = await this.claims(token);
     if (c.store_id !== this.opts.storeId) throw new AuthError('wrong_store', 'token is for another store');
+    // Never cached beyond the registry's own bound: revocation, client state, allow-list, own limit.
     const state = await this.opts.registry.state(c.jti!);
     if (!state) throw new AuthError('invalid_token', 'access token unknown');
     if (!state.active) throw new AuthError('revoked', 'access token revoked or client disabled');
+    return { state, principal: this.principalOf(c) };
+  }
+
+  private principalOf(c: AccessTokenClaims): Principal {
+    const matrix = this.opts.rbac.version;
+    const hit = this.principals.get(c);
+    if (hit && hit.matrix === matrix) return hit.principal;
     const scopes = new Set((c.scope ?? '').split(' ').filter(Boolean));
     const userId = userIdOfAccount(c.sub!);
-    return {
-      state,
-      principal: {
-        kind: userId === null ? 'client' : 'user',
-        subject: c.sub!,
-        clientId: c.client_id,
-        userId,
-        username: null,
-        storeId: c.store_id,
-        roles: c.roles,
-        permissions: narrow(this.opts.rbac.permissionsOf(c.roles), scopes),
-        scopes,
-        tokenId: c.jti!,
-      },
+    const principal: Principal = {
+      kind: userId === null ? 'client' : 'user',
+      subject: c.sub!,
+      clientId: c.client_id,
+      userId,
+      username: null,
+      storeId: c.store_id,
+      roles: c.roles,
+      permissions: narrow(this.opts.rbac.permissionsOf(c.roles), scopes),
+      scopes,
+      tokenId: c.jti!,
     };
+    this.principals.set(c, { matrix, principal });
+    return principal;
   }
 }
