@@ -36,7 +36,7 @@ export class Batcher {
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    while (this.waiting.length > 0 && this.running < (this.opts.maxParallel ?? 2)) {
+    while (this.waiting.length > 0 && this.running < (this.opts.maxParallel ?? 3)) {
       const batch = this.waiting.splice(0, this.opts.maxSize());
       this.running++;
       void this.run(batch).finally(() => {

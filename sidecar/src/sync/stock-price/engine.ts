@@ -57,7 +57,9 @@ export interface SyncEngine {
   stop(): Promise<void>;
 }
 
-const MAX_CONCURRENCY = 2000;
+// Enough claimed jobs for three full batches in flight per kind (one being read and planned, one on the
+// wire, one being recorded), matching the batcher's default parallelism.
+const MAX_CONCURRENCY = 3000;
 
 export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   const accounts = new AccountStore(o.knex, o.secrets, o.definitions);
@@ -111,7 +113,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     }),
   });
   pool = new WorkerPool(o.knex, handlersFor, {
-    concurrency: (id) => Math.min(MAX_CONCURRENCY, 2 * Math.max(limitsOf(id).stockPrice, limitsOf(id).listing)),
+    concurrency: (id) => Math.min(MAX_CONCURRENCY, 3 * Math.max(limitsOf(id).stockPrice, limitsOf(id).listing)),
     visibilityTimeoutMs: o.visibilityTimeoutMs ?? 60_000,
     ...(o.logger ? { logger: o.logger } : {}),
   });
