@@ -4,12 +4,12 @@ import { StockReader, type StockRow } from '../../src/api/v1/stock-reader';
 import { TokenRegistry } from '../../src/auth/oauth/token-registry';
 import { loadOcContext, setProductQuantity, type OcContext } from '../../src/db/opencart';
 import { rawRows } from '../../src/db/raw';
-import { consume, createLimiterStore, LimiterPool, type LimiterStore } from '../../src/gateway/rate-limit';
+import { consume, LimiterPool } from '../../src/gateway/rate-limit';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { ClientStore } from '../../src/auth/oauth/clients';
 import { decodeSecretKey } from '../../src/config/schema';
 import { keyRing } from '../../src/crypto/secrets';
-import { accessToken, api, SECRET_KEY, startSecured, type SecuredSidecar } from './support';
+import { accessToken, api, limiterStores, SECRET_KEY, startSecured, type SecuredSidecar } from './support';
 
 /**
  * What makes the API's hot read fast must not change what it answers: batched stock reads, the token
@@ -140,17 +140,7 @@ describe('security: hot path, token state cache', () => {
 });
 
 describe('security: hot path, rate-limit leases taken ahead', () => {
-  let db: TestDatabase;
-  const stores: Array<[string, LimiterStore]> = [];
-  before(async () => {
-    db = await createTestDatabase();
-    stores.push(['mysql', await createLimiterStore(db.knex, undefined)]);
-    stores.push(['redis', await createLimiterStore(db.knex, 'redis://127.0.0.1:6379')]);
-  });
-  after(async () => {
-    for (const [, store] of stores) await store.close();
-    await db?.drop();
-  });
+  const stores = limiterStores();
 
   it('one process: exactly the limit passes in a window, in order, with honest remaining counts', async () => {
     for (const [kind, store] of stores) {

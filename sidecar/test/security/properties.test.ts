@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { envelopeKeyId, keyRing, open, seal, SecretDecryptError } from '../../src/crypto/secrets';
-import { createLimiterStore, consume, LimiterPool, type LimiterStore } from '../../src/gateway/rate-limit';
+import { consume, LimiterPool } from '../../src/gateway/rate-limit';
 import { LoginGuard } from '../../src/auth/login-guard';
 import { isGuardedPath, PolicyTable } from '../../src/gateway/policy';
 import { narrow } from '../../src/auth/principal';
 import { ALL_PERMISSIONS } from '../../src/auth/permissions';
 import { bucketOf, percentileFromBuckets, LATENCY_BUCKETS_MS } from '../../src/gateway/usage';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { limiterStores } from './support';
 
 /** Property tests (fast-check): secrets at rest and rate-limit invariants. */
 describe('security: properties', () => {
@@ -66,18 +66,7 @@ describe('security: properties', () => {
   });
 
   describe('rate limits', () => {
-    let db: TestDatabase;
-    const stores: Array<[string, LimiterStore]> = [];
-
-    before(async () => {
-      db = await createTestDatabase();
-      stores.push(['mysql', await createLimiterStore(db.knex, undefined)]);
-      stores.push(['redis', await createLimiterStore(db.knex, 'redis://127.0.0.1:6379')]);
-    });
-    after(async () => {
-      for (const [, s] of stores) await s.close();
-      await db?.drop();
-    });
+    const stores = limiterStores();
 
     it('within one window exactly min(requests, limit) pass, first come first served, and the headers never lie', async () => {
       for (const [kind, store] of stores) {

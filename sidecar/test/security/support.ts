@@ -10,6 +10,7 @@ import { ClientStore, type NewApiClient } from '../../src/auth/oauth/clients';
 import { securityModule } from '../../src/modules/security';
 import type { SidecarModule } from '../../src/modules/types';
 import { createLogger, type Logger } from '../../src/util/logger';
+import { createLimiterStore, type LimiterStore } from '../../src/gateway/rate-limit';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /** Helpers shared by the security tests: a sidecar running only the security module, clients, and a cookie-keeping HTTP client. */
@@ -191,4 +192,23 @@ export async function forgeAccessToken(s: SecuredSidecar, claims: Record<string,
     await s.db.knex.raw('INSERT INTO meschain_oauth_tokens (jti, client_id, store_id, expires_at) VALUES (?, ?, ?, UTC_TIMESTAMP() + INTERVAL 1 HOUR)', [jti, payload.client_id, payload.store_id]);
   }
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...(opts.header ?? {}) }).sign(await importJWK(key.privateJwk, 'ES256'));
+}
+
+/**
+ * Both rate-limit stores (MySQL in a fresh database, and the local Redis) for the enclosing describe:
+ * the returned list fills in its before hook and everything is closed after.
+ */
+export function limiterStores(): Array<[string, LimiterStore]> {
+  let db: TestDatabase | undefined;
+  const stores: Array<[string, LimiterStore]> = [];
+  before(async () => {
+    db = await createTestDatabase();
+    stores.push(['mysql', await createLimiterStore(db.knex, undefined)]);
+    stores.push(['redis', await createLimiterStore(db.knex, 'redis://127.0.0.1:6379')]);
+  });
+  after(async () => {
+    for (const [, store] of stores) await store.close();
+    await db?.drop();
+  });
+  return stores;
 }
