@@ -169,6 +169,26 @@ describe('orders end to end: Trendyol sandbox ⇄ sidecar ⇄ OpenCart', functio
     assert.deepEqual(job.filter((j: { state: string }) => j.state === 'dead'), []);
   });
 
+  it('a cancellation made in OpenCart cancels the package on the sandbox, and the stock comes back once', async () => {
+    const before = await stockOf(db.knex, prefix);
+    const pkg = sandboxOrder([{ barcode: IPHONE.barcode, quantity: 3 }]);
+    const id = await waitFor('the OpenCart order', () => ocOrderOf(pkg.orderNumber));
+    await waitFor('stock taken', async () => (await stockOf(db.knex, prefix)).iphone === before.iphone - 3);
+    // As the admin's order screen does it: OpenCart's addOrderHistory with the Canceled status restocks.
+    await addOrderHistory(ctx, id, 7, { comment: 'Stokta kalmadı / out of stock' });
+    await waitFor('the package cancelled at the sandbox', async () => {
+      const [p] = sandbox.control.packages().filter((x) => x.id === pkg.id) as Array<{ status: string }>;
+      return p?.status === 'UnSupplied';
+    });
+    // The marketplace now reports the cancellation back; it is the status the order already has.
+    const packageRow = () => db.knex('meschain_orders').first('state').where({ remote_package_id: String(pkg.id) });
+    await waitFor('the cancellation read back', async () => (await packageRow())?.state === 'cancelled');
+    assert.deepEqual(await stockOf(db.knex, prefix), before, 'restocked exactly once');
+    const history = await db.knex(`${prefix}order_history`).select('order_status_id').where('order_id', id).orderBy('order_history_id');
+    assert.deepEqual(history.map((h: { order_status_id: number }) => h.order_status_id).slice(-1), [7]);
+    assert.equal(history.filter((h: { order_status_id: number }) => h.order_status_id === 7).length, 1, 'no second Canceled row');
+  });
+
   it('a partial cancel (split package) restocks only the cancelled lines, in the same OpenCart order', async () => {
     const before = await stockOf(db.knex, prefix);
     const pkg = sandboxOrder([

@@ -4,7 +4,7 @@ import { addOrderHistory, loadOcContext, type OcContext } from '../../src/db/ope
 import { createLogger } from '../../src/util/logger';
 import { MarketplaceError } from '../../src/marketplaces/errors';
 import type { MarketplaceAdapter } from '../../src/marketplaces/contract';
-import type { PackageRef, Shipment } from '../../src/marketplaces/types';
+import type { CancelReason, LineQuantity, PackageRef, Shipment } from '../../src/marketplaces/types';
 import { importOrder, type OrderEnv } from '../../src/sync/orders/process';
 import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
 import { createStatusOutPlanner, handleStatusOut, shipmentsOfOrder, shipOrder, parseTracking } from '../../src/sync/status-out';
@@ -22,6 +22,7 @@ describe('status out: shipped + tracking number to the marketplace', () => {
   let env: OrderEnv;
   let account: OrderAccount;
   const shipped: Array<{ ref: PackageRef; shipment: Shipment }> = [];
+  const cancels: Array<{ ref: PackageRef; lines: LineQuantity[]; reason: CancelReason }> = [];
   let failNext: MarketplaceError | null = null;
 
   const adapter = {
@@ -32,6 +33,15 @@ describe('status out: shipped + tracking number to the marketplace', () => {
         throw err;
       }
       shipped.push({ ref, shipment });
+      return {};
+    },
+    async cancelLines(ref: PackageRef, lines: LineQuantity[], reason: CancelReason) {
+      if (failNext) {
+        const err = failNext;
+        failNext = null;
+        throw err;
+      }
+      cancels.push({ ref, lines, reason });
       return {};
     },
   } as unknown as MarketplaceAdapter;
@@ -115,6 +125,41 @@ describe('status out: shipped + tracking number to the marketplace', () => {
     await run(id);
     assert.deepEqual((await shipmentsOfOrder(db.knex, id)).map((s) => [s.state, s.attempts]), [['sent', 2]]);
     assert.deepEqual(shipped.at(-1)!.shipment, { trackingNumber: 'AR-55443322', carrier: 'Aras Kargo' });
+  });
+
+  it('a cancellation made in OpenCart cancels the packages not yet shipped on the marketplace, once, retrying a failure', async () => {
+    const id = await newOrder('TY-2010', 'P-2010');
+    failNext = new MarketplaceError('server', 'HTTP 503 from the marketplace');
+    await addOrderHistory(ctx, id, 7, { comment: 'Stokta kalmadı / out of stock' });
+    await assert.rejects(run(id), /503/, 'a retryable failure makes the job retry');
+    assert.equal(cancels.length, 0);
+    const r = await run(id);
+    assert.equal(r.sent, 1);
+    assert.deepEqual(cancels, [{ ref: { orderId: 'TY-2010', packageId: 'P-2010' }, lines: [{ lineId: 'L1', quantity: 1 }], reason: 'out_of_stock' }]);
+    await run(id);
+    assert.equal(cancels.length, 1, 'a cancelled history row is acted on once');
+    assert.deepEqual((await shipmentsOfOrder(db.knex, id)).map((s) => [s.action, s.state, s.attempts]), [['cancel', 'sent', 2]]);
+    // OpenCart's own rule gave the stock back when the store cancelled; nothing else touched it.
+    assert.equal((await db.knex('oc_order').first('order_status_id').where('order_id', id)).order_status_id, 7);
+  });
+
+  it('leaves the marketplace alone when the account says so, and never cancels a package the marketplace shows shipped', async () => {
+    const quiet = await newOrder('TY-2011', 'P-2011');
+    await db.knex('meschain_order_settings').insert({ marketplace_id: account.id, settings: JSON.stringify({ storeCancelReason: null }) }).onConflict('marketplace_id').merge();
+    await addOrderHistory(ctx, quiet, 7, { comment: 'cancelled' });
+    await run(quiet);
+    await db.knex('meschain_order_settings').where({ marketplace_id: account.id }).delete();
+    const gone = await importOrder(
+      env,
+      account,
+      order('TY-2012', [{ packageId: 'P-2012', status: 'shipped', trackingNumber: '7330000009', updatedAt: '2026-11-25T12:00:00.000Z', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]),
+    );
+    await addOrderHistory(ctx, gone.ocOrderId!, 7, { comment: 'cancelled after shipping' });
+    const count = cancels.length;
+    await run(gone.ocOrderId!);
+    assert.equal(cancels.length, count);
+    assert.deepEqual(await shipmentsOfOrder(db.knex, quiet), []);
+    assert.deepEqual(await shipmentsOfOrder(db.knex, gone.ocOrderId!), []);
   });
 
   it('plans a status-out job only for orders that came from a marketplace', async () => {

@@ -51,6 +51,11 @@ export const orderSettingsSchema = z.strictObject({
   rawStatusMap: z.record(z.string(), statusId).default({}),
   /** Adding history with this status (and a tracking number) sends the shipment. Default: statusMap.shipped. */
   shippedStatusId: z.number().int().min(1).optional(),
+  /**
+   * When the store gives an imported order the cancelled status (statusMap.cancelled), its packages not
+   * yet shipped are cancelled on the marketplace with this reason. null: leave the marketplace alone.
+   */
+  storeCancelReason: z.enum(['out_of_stock', 'customer_request', 'pricing_error', 'other']).nullable().default('out_of_stock'),
   paymentMethodTitle: z.string().min(1).max(128).optional(),
   paymentMethodCode: z.string().min(1).max(128).optional(),
   shippingMethodTitle: z.string().min(1).max(128).optional(),

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import { rawRows, rawWrite } from '../../db/raw';
 
-/** Tracking numbers waiting to reach the marketplace (meschain_shipments), one row per package and number. */
+/**
+ * Package actions waiting to reach the marketplace (meschain_shipments): a tracking number ('ship', one
+ * row per package and number) or a cancellation the store made ('cancel', one row per package, no number).
+ */
 
 export const SHIPMENTS = 'meschain_shipments';
 
@@ -10,6 +13,8 @@ export interface ShipmentRow {
   groupId: number;
   ocOrderId: number;
   remotePackageId: string;
+  action: 'ship' | 'cancel';
+  /** '' for a cancellation. */
   trackingNumber: string;
   carrier: string | null;
   source: 'history' | 'api';
@@ -26,6 +31,7 @@ function toRow(r: Record<string, unknown>): ShipmentRow {
     groupId: Number(r.group_id),
     ocOrderId: Number(r.oc_order_id),
     remotePackageId: String(r.remote_package_id),
+    action: r.action === 'cancel' ? 'cancel' : 'ship',
     trackingNumber: String(r.tracking_number),
     carrier: (r.carrier as string | null) ?? null,
     source: r.source as ShipmentRow['source'],
@@ -49,6 +55,19 @@ export async function addShipments(
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE carrier = COALESCE(VALUES(carrier), carrier), updated_at = UTC_TIMESTAMP(3)`,
       [fields.groupId, fields.ocOrderId, packageId, fields.trackingNumber, fields.carrier ?? null, fields.source, fields.orderHistoryId ?? null],
+    );
+  }
+}
+
+/** Records a store-side cancellation for each package (idempotent: one per package). */
+export async function addCancels(knex: Knex, fields: { groupId: number; ocOrderId: number; packageIds: readonly string[]; orderHistoryId: number }): Promise<void> {
+  for (const packageId of fields.packageIds) {
+    await rawWrite(
+      knex,
+      `INSERT INTO ${SHIPMENTS} (group_id, oc_order_id, remote_package_id, action, tracking_number, source, order_history_id)
+       VALUES (?, ?, ?, 'cancel', '', 'history', ?)
+       ON DUPLICATE KEY UPDATE updated_at = UTC_TIMESTAMP(3)`,
+      [fields.groupId, fields.ocOrderId, packageId, fields.orderHistoryId],
     );
   }
 }

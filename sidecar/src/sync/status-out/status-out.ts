@@ -8,9 +8,9 @@ import type { Logger } from '../../util/logger';
 import { raiseAlert, recordHeartbeat, resolveAlert } from '../heartbeats';
 import type { MarketplaceAccess, OrderAccount } from '../orders/access';
 import { kindOf } from '../orders/build';
-import { loadOrderSettings, shippedStatusOf } from '../orders/settings';
+import { cancelledStatusOf, loadOrderSettings, shippedStatusOf } from '../orders/settings';
 import { groupsByOcOrder, packagesOf, updateGroup, type GroupRow, type PackageRow } from '../orders/store';
-import { addShipments, markAttempt, markSent, shipmentsOf } from './shipments';
+import { addCancels, addShipments, markAttempt, markSent, shipmentsOf, type ShipmentRow } from './shipments';
 import { parseTracking } from './tracking';
 
 /**
@@ -25,6 +25,10 @@ import { parseTracking } from './tracking';
  * tokens 'mco-…' in the data layer's journal) are skipped, so a "Shipped" the marketplace reported is
  * never echoed back. A shipped row without a recognisable tracking number raises a 'tracking_missing'
  * alert naming the fix (write it in the comment, or POST /api/orders/:id/ship).
+ *
+ * A row with the cancelled status (the store cancelled the order in OpenCart, which restocks it) cancels
+ * every package not yet shipped on the marketplace too (adapter.cancelLines, all lines, the account's
+ * storeCancelReason), so the marketplace does not wait for a shipment that will never come.
  */
 
 export const STATUS_OUT_JOB = 'orders.status-out';
@@ -83,6 +87,7 @@ export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Pro
   if (!account) return { queued: 0, sent: 0, failed: 0, retrying: 0 };
   const settings = await loadOrderSettings(ctx.knex, account.id);
   const shipped = shippedStatusOf(settings);
+  const cancelled = settings.storeCancelReason === null ? null : cancelledStatusOf(settings);
 
   const rows = await rawRows<{ order_history_id: number; order_status_id: number; comment: string }>(
     ctx.knex,
@@ -94,7 +99,14 @@ export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Pro
     const own = await ownHistoryIds(ctx, rows.map((r) => r.order_history_id));
     const packages = await packagesOf(ctx.knex, account.id, group.remoteOrderId);
     for (const row of rows) {
-      if (own.has(row.order_history_id) || shipped === null || row.order_status_id !== shipped) continue;
+      if (own.has(row.order_history_id)) continue;
+      if (cancelled !== null && row.order_status_id === cancelled) {
+        const targets = shippablePackages(packages).map((p) => p.remotePackageId);
+        await addCancels(ctx.knex, { groupId: group.id, ocOrderId, packageIds: targets, orderHistoryId: row.order_history_id });
+        queued += targets.length;
+        continue;
+      }
+      if (shipped === null || row.order_status_id !== shipped) continue;
       const tracking = parseTracking(row.comment, settings);
       if (!tracking) {
         await raiseAlert(
@@ -126,13 +138,21 @@ export async function sendPending(env: StatusOutEnv, group: GroupRow, account: O
   const result: StatusOutResult = { queued: 0, sent: 0, failed: 0, retrying: 0 };
   if (pending.length === 0 || !account.enabled || !account.statusOut) return result;
   const adapter = await env.access.adapter(account.id);
+  const settings = await loadOrderSettings(ctx.knex, account.id);
+  const packages = pending.some((s) => s.action === 'cancel') ? await packagesOf(ctx.knex, account.id, group.remoteOrderId) : [];
   let retryError: unknown;
   for (const s of pending) {
+    const ref = { orderId: group.remoteOrderId, packageId: s.remotePackageId };
     try {
-      await adapter.ship({ orderId: group.remoteOrderId, packageId: s.remotePackageId }, { trackingNumber: s.trackingNumber, ...(s.carrier ? { carrier: s.carrier } : {}) });
+      if (s.action === 'cancel') {
+        const lines = (packages.find((p) => p.remotePackageId === s.remotePackageId)?.stored.package.lines ?? []).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+        if (lines.length) await adapter.cancelLines(ref, lines, settings.storeCancelReason ?? 'other');
+      } else {
+        await adapter.ship(ref, { trackingNumber: s.trackingNumber, ...(s.carrier ? { carrier: s.carrier } : {}) });
+      }
       await markSent(ctx.knex, s.id);
       result.sent++;
-      env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, packageId: s.remotePackageId }, 'tracking number sent to the marketplace');
+      env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, packageId: s.remotePackageId, action: s.action }, s.action === 'cancel' ? 'store cancellation sent to the marketplace' : 'tracking number sent to the marketplace');
     } catch (err) {
       const retryable = !isMarketplaceError(err) || err.retryable;
       await markAttempt(ctx.knex, s.id, (err as Error).message, !retryable);
@@ -141,15 +161,8 @@ export async function sendPending(env: StatusOutEnv, group: GroupRow, account: O
         retryError = err;
       } else {
         result.failed++;
-        await raiseAlert(
-          ctx.knex,
-          'shipment_failed',
-          account.id,
-          `package:${s.remotePackageId}`,
-          `${account.name} refused tracking ${s.trackingNumber} for order ${group.remoteOrderId} package ${s.remotePackageId}: ${(err as Error).message}` +
-            ` / pazaryeri takip numarasını reddetti`,
-        );
-        env.logger.warn({ err, accountId: account.id, packageId: s.remotePackageId }, 'marketplace refused the shipment');
+        await raiseAlert(ctx.knex, 'shipment_failed', account.id, `package:${s.remotePackageId}`, refusalText(account, group, s, (err as Error).message));
+        env.logger.warn({ err, accountId: account.id, packageId: s.remotePackageId, action: s.action }, 'marketplace refused the package action');
       }
     }
   }
@@ -157,4 +170,10 @@ export async function sendPending(env: StatusOutEnv, group: GroupRow, account: O
   if (retryError) throw retryError;
   await recordHeartbeat(ctx.knex, account.id, 'statusOut', `${result.sent} sent, ${result.failed} failed`);
   return result;
+}
+
+function refusalText(account: OrderAccount, group: GroupRow, s: ShipmentRow, reason: string): string {
+  return s.action === 'cancel'
+    ? `${account.name} refused to cancel order ${group.remoteOrderId} package ${s.remotePackageId}: ${reason} / pazaryeri iptali reddetti; siparişi pazaryeri panelinden iptal edin`
+    : `${account.name} refused tracking ${s.trackingNumber} for order ${group.remoteOrderId} package ${s.remotePackageId}: ${reason} / pazaryeri takip numarasını reddetti`;
 }
