@@ -114,10 +114,15 @@ describe('security: JWT attacks', () => {
 
   it('audits every refusal with who, what and from where', async () => {
     await refused('not-a-jwt');
-    await new Promise((r) => setTimeout(r, 50));
-    const [rows] = (await s.db.knex.raw(
-      "SELECT action, outcome, ip, method, path, status FROM meschain_audit_log WHERE action IN ('auth.token_rejected', 'auth.wrong_store') ORDER BY id",
-    )) as unknown as [Array<{ action: string; outcome: string; ip: string; method: string; path: string; status: number }>];
+    // Audit rows are written beside the answer, not before it: give the last ones a moment to land.
+    type Row = { action: string; outcome: string; ip: string; method: string; path: string; status: number };
+    let rows: Row[] = [];
+    for (let i = 0; i < 100 && rows.length < 10; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 50));
+      [rows] = (await s.db.knex.raw(
+        "SELECT action, outcome, ip, method, path, status FROM meschain_audit_log WHERE action IN ('auth.token_rejected', 'auth.wrong_store') ORDER BY id",
+      )) as unknown as [Row[]];
+    }
     assert.ok(rows.length >= 10, `expected many refusals audited, got ${rows.length}`);
     assert.ok(rows.every((r) => r.ip && r.method === 'GET' && r.path === '/api/v1/products' && (r.status === 401 || r.status === 403)));
   });
