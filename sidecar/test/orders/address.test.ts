@@ -17,6 +17,21 @@ describe('orders in: addresses and tracking numbers', () => {
   });
   after(async () => db.drop());
 
+  it('shares one resolver per shop, which reads countries and zones once', async () => {
+    const ctx = await loadOcContext(db.knex, { prefix: 'tr_' });
+    const shared = AddressResolver.of(ctx);
+    assert.equal(AddressResolver.of(ctx), shared);
+    let reads = 0;
+    const count = () => reads++;
+    db.knex.on('query', count);
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await shared.zone(215, 'İzmir'))?.zone_id, 3355);
+    } finally {
+      db.knex.off('query', count);
+    }
+    assert.equal(reads, 1, 'the zones of Turkey are read once');
+  });
+
   it('folds Turkish names the way people type them', () => {
     assert.equal(foldName('İSTANBUL'), 'istanbul');
     assert.equal(foldName('Şanlıurfa'), 'sanliurfa');

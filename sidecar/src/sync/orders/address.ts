@@ -49,11 +49,24 @@ interface CountryRow {
   name: string;
 }
 
+/** Countries and zones are reference data an owner rarely edits: one resolver per shop, renewed every few minutes. */
+const SHARED_FOR_MS = 5 * 60_000;
+const shared = new WeakMap<OcContext, { resolver: AddressResolver; until: number }>();
+
 export class AddressResolver {
   private readonly countries = new Map<string, CountryRow | null>();
   private readonly zones = new Map<number, Map<string, ZoneRow>>();
 
   constructor(private readonly ctx: OcContext) {}
+
+  /** The shop's shared resolver: its lookups are read once, not once per order. */
+  static of(ctx: OcContext): AddressResolver {
+    const hit = shared.get(ctx);
+    if (hit && hit.until > Date.now()) return hit.resolver;
+    const resolver = new AddressResolver(ctx);
+    shared.set(ctx, { resolver, until: Date.now() + SHARED_FOR_MS });
+    return resolver;
+  }
 
   async country(isoCode: string): Promise<CountryRow | null> {
     const code = isoCode.trim().toUpperCase();

@@ -50,7 +50,7 @@ export async function buildCreateInput(
   conv: Conversion,
   token: string,
 ): Promise<CreateOrderInput> {
-  const resolver = new AddressResolver(ctx);
+  const resolver = AddressResolver.of(ctx);
   const carrier = live.map((p) => p.stored.package.carrier).find((c) => !!c);
   const methods = methodsOf(account, settings, carrier);
   const shipping = shippingOf(conv, header.totals.shipping);
