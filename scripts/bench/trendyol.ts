@@ -15,7 +15,7 @@ import { marketplacesModule } from '../../sidecar/src/modules/marketplaces';
 import { createOrdersModule } from '../../sidecar/src/modules/orders';
 import { startTrendyolSandbox, DEFAULT_SELLER, BRANDS, type TrendyolSandbox } from '../../sidecar/src/sandbox/trendyol';
 import { createLogger } from '../../sidecar/src/util/logger';
-import { seedShop, rows, PREFIX, SECRET, REMOTE_CATEGORY, queueIdle } from '../../sidecar/test/sync/fixture';
+import { seedShop, rows, PREFIX, REMOTE_CATEGORY, queueIdle, sidecarEnv } from '../../sidecar/test/sync/fixture';
 import type { TestDatabase } from '../../sidecar/test/support/db';
 import { percentile, sleep } from './lib/stats';
 
@@ -60,15 +60,7 @@ interface Bench {
 async function start(): Promise<Bench> {
   const db = await seedShop(20);
   const sandbox = await startTrendyolSandbox({ settings: { rateLimit: { enabled: false, ...LIMIT } } });
-  const config = loadConfig({
-    MESCHAIN_DATABASE_URL: db.url,
-    MESCHAIN_SECRET_KEY: SECRET,
-    MESCHAIN_HTTP_PORT: '0',
-    MESCHAIN_CAPTURE_POLL_MS: '20',
-    MESCHAIN_OC_PREFIX: PREFIX,
-    MESCHAIN_OC_LANGUAGE: 'tr-tr',
-    MESCHAIN_OC_STORE_URL: 'https://shop.example/',
-  });
+  const config = loadConfig(sidecarEnv(db));
   const sidecar = await startSidecar(config, {
     logger: createLogger('silent'),
     modules: [marketplacesModule, createOrdersModule({ pollIntervalMs: 1000, tickMs: 100, sweepIntervalMs: 5000 })],

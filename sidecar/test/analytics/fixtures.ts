@@ -4,20 +4,12 @@ import { dayIndex, dayString } from '../../src/analytics/calendar';
 import { writeHistory, type WriteHistoryResult } from '../../src/analytics/data/history-writer';
 import type { HistoryLine, HistoryOrder, HistoryProduct, SalesHistory } from '../../src/analytics/data/history';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { createRandom } from '../../src/util/random';
 
 /** Small synthetic stores for the analytics tests, written through the same writer as the dataset loader. */
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), the same one the sandbox uses. */
+export const rng = createRandom;
 
 export function poisson(r: () => number, lambda: number): number {
   if (lambda <= 0) return 0;

@@ -6,7 +6,7 @@ import { createOrdersModule } from '../../src/modules/orders';
 import { BRANDS, DEFAULT_SELLER, startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { createLogger } from '../../src/util/logger';
 import type { TestDatabase } from '../support/db';
-import { PREFIX, RENK, REMOTE_CATEGORY, SECRET, queueIdle, rows, seedShop } from '../sync/fixture';
+import { PREFIX, RENK, REMOTE_CATEGORY, queueIdle, rows, seedShop, sidecarEnv } from '../sync/fixture';
 import { waitFor } from './support';
 
 /**
@@ -44,15 +44,7 @@ describe('orders ⇄ stock loop: an order on one marketplace lowers every other 
       sellers: [DEFAULT_SELLER, SECOND],
       settings: { rateLimit: { enabled: false, points: 50, windowMs: 10_000 }, webhookRetryDelayMs: 50, duplicateWindowMs: 0 },
     });
-    const config = loadConfig({
-      MESCHAIN_DATABASE_URL: db.url,
-      MESCHAIN_SECRET_KEY: SECRET,
-      MESCHAIN_HTTP_PORT: '0',
-      MESCHAIN_CAPTURE_POLL_MS: '20',
-      MESCHAIN_OC_PREFIX: PREFIX,
-      MESCHAIN_OC_LANGUAGE: 'tr-tr',
-      MESCHAIN_OC_STORE_URL: 'https://shop.example/',
-    });
+    const config = loadConfig(sidecarEnv(db));
     sidecar = await startSidecar(config, {
       logger: createLogger('silent'),
       modules: [marketplacesModule, createOrdersModule({ pollIntervalMs: 2000, tickMs: 200, sweepIntervalMs: 2000 })],

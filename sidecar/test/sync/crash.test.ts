@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadOcContext } from '../../src/db/opencart';
 import { startTrendyolSandbox, DEFAULT_SELLER, BRANDS, type TrendyolSandbox } from '../../src/sandbox/trendyol';
-import { PREFIX, REMOTE_CATEGORY, SECRET, expectedFor, queueIdle, rows, seedShop, waitFor, type ListingRow, type World } from './fixture';
+import { PREFIX, REMOTE_CATEGORY, expectedFor, queueIdle, rows, seedShop, sidecarEnv, waitFor, type ListingRow, type World } from './fixture';
 import type { TestDatabase } from '../support/db';
 
 /**
@@ -17,13 +17,7 @@ async function startChild(db: TestDatabase): Promise<{ proc: ChildProcess; url: 
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     env: {
       ...process.env,
-      MESCHAIN_DATABASE_URL: db.url,
-      MESCHAIN_SECRET_KEY: SECRET,
-      MESCHAIN_HTTP_PORT: '0',
-      MESCHAIN_CAPTURE_POLL_MS: '20',
-      MESCHAIN_OC_PREFIX: PREFIX,
-      MESCHAIN_OC_LANGUAGE: 'tr-tr',
-      MESCHAIN_OC_STORE_URL: 'https://shop.example/',
+      ...sidecarEnv(db),
       // Leases of the killed process expire quickly, so the restart takes its jobs back soon.
       MESCHAIN_JOB_VISIBILITY_MS: '3000',
     },

@@ -43,10 +43,9 @@ export async function rows<T>(knex: Knex, sql: string, bindings: unknown[] = [])
   return r;
 }
 
-export async function startWorld(opts: { products: number; sandbox?: Partial<TrendyolSandboxSettings>; rules?: unknown; db?: TestDatabase }): Promise<World> {
-  const db = opts.db ?? (await seedShop(opts.products));
-  const sandbox = await startTrendyolSandbox({ settings: { rateLimit: { enabled: false, points: 50, windowMs: 10_000 }, ...opts.sandbox } });
-  const config = loadConfig({
+/** The sidecar settings every sync test (and the Trendyol benchmark) runs with, as environment variables. */
+export function sidecarEnv(db: Pick<TestDatabase, 'url'>): Record<string, string> {
+  return {
     MESCHAIN_DATABASE_URL: db.url,
     MESCHAIN_SECRET_KEY: SECRET,
     MESCHAIN_HTTP_PORT: '0',
@@ -54,7 +53,13 @@ export async function startWorld(opts: { products: number; sandbox?: Partial<Tre
     MESCHAIN_OC_PREFIX: PREFIX,
     MESCHAIN_OC_LANGUAGE: 'tr-tr',
     MESCHAIN_OC_STORE_URL: 'https://shop.example/',
-  });
+  };
+}
+
+export async function startWorld(opts: { products: number; sandbox?: Partial<TrendyolSandboxSettings>; rules?: unknown; db?: TestDatabase }): Promise<World> {
+  const db = opts.db ?? (await seedShop(opts.products));
+  const sandbox = await startTrendyolSandbox({ settings: { rateLimit: { enabled: false, points: 50, windowMs: 10_000 }, ...opts.sandbox } });
+  const config = loadConfig(sidecarEnv(db));
   const sidecar = await startSidecar(config, { logger: createLogger('silent'), modules: [marketplacesModule] });
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${sidecar.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });

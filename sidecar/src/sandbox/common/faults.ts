@@ -1,4 +1,4 @@
-import { createRandom } from './prng';
+import { createRandom } from '../../util/random';
 
 /** Fault injection settings of a sandbox (all off by default). Rates are fractions 0..1 of requests. */
 export interface FaultConfig {

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { FaultConfig } from '../common/faults';
-import { createRandom } from '../common/prng';
+import { createRandom } from '../../util/random';
 import type { LoggedRequest } from '../common/request-log';
 import type { WindowLimit } from '../common/window-limiter';
 import { SandboxError } from './errors';

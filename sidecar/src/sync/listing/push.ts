@@ -8,8 +8,7 @@ import type { AccountView } from '../accounts/store';
 import type { BatchOutcome } from '../stock-price/batcher';
 import { itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, queueOf, type EngineDeps } from '../stock-price/deps';
 import { inFlight, listingsByIds } from '../stock-price/listings';
-import { planDifferences } from '../stock-price/plan';
-import { pollBatch, pollSpec } from '../stock-price/push';
+import { pollBatch, pollSpec, replanSpec } from '../stock-price/push';
 import { bulkUpdateListings } from '../stock-price/sql';
 import { buildListing, loadProductAttributes, mappedCategory } from './build';
 import { listingSpec } from './service';
@@ -223,13 +222,9 @@ async function settleListings(deps: EngineDeps, account: AccountView, batchId: n
       ],
     });
     await rawWrite(trx, "UPDATE meschain_push_batches SET state = 'done', failed_count = ?, finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [failed.length, batchId]);
+    // Listed (or found already there): stock and price follow through the stock/price flow.
+    if (okIds.length) followUps.push(replanSpec(account.id, batchId, okIds));
     if (followUps.length) await enqueueMany(trx, followUps);
   });
-  if (okIds.length) {
-    const fresh = await listingsByIds(deps.knex, okIds);
-    const ctx = await deps.desired.prepare(account, fresh);
-    const specs = planDifferences(account, fresh, ctx, deps.desired);
-    if (specs.length) await enqueueMany(deps.knex, specs);
-  }
   deps.wake?.(queueOf(account.id));
 }

@@ -33,6 +33,7 @@ export const JOB = {
   stockPricePush: 'sp.push',
   stockPricePoll: 'sp.poll',
   stockPriceVerify: 'sp.verify',
+  stockPriceReplan: 'sp.replan',
   listingPush: 'ls.push',
   listingPoll: 'ls.poll',
   listingRequest: 'ls.request',

@@ -15,7 +15,7 @@ import { Batcher } from './batcher';
 import { DesiredCalculator } from './desired';
 import { JOB, type EngineDeps } from './deps';
 import { createStockPricePlanner } from './planner';
-import { flushStockPrice, pollStockPrice, verifyStockPrice } from './push';
+import { flushStockPrice, pollStockPrice, replanListings, verifyStockPrice } from './push';
 import { WorkerPool } from './workers';
 import { ReconcileScheduler, runPage, startRun, SyncEvents } from '../reconcile';
 import { reservedStock, type ReservedStockSource } from '../reservations';
@@ -103,6 +103,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     [JOB.stockPriceVerify]: typedHandler(z.object({ listingIds: z.array(z.number().int().positive()) }), (job) =>
       verifyStockPrice(deps, id, job.payload.listingIds, (accountId) => startRun(deps, accountId, 'reconcile', 'schedule')),
     ),
+    [JOB.stockPriceReplan]: typedHandler(z.object({ listingIds: z.array(z.number().int().positive()) }), (job) => replanListings(deps, id, job.payload.listingIds)),
     [JOB.listingPush]: typedHandler(byListing, (job) => batchersOf(id).ls.submit(job.payload.listingId)),
     [JOB.listingPoll]: typedHandler(byBatch, (job) => pollListings(deps, id, job.payload.batchId)),
     [JOB.listingRequest]: typedHandler(z.object({ productIds: z.array(z.number().int().positive()) }), async (job) => {

@@ -325,18 +325,34 @@ async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId:
         maxAttempts: 20,
       });
     }
+    if (ok.length) followUps.push(replanSpec(account.id, batchId, ok.map((v) => v.item.listingId)));
     if (followUps.length) await enqueueMany(trx, followUps);
   });
-  const okIds = verdicts.filter((v) => v.kind === 'ok').map((v) => v.item.listingId);
-  await beat(deps, account.id, 'stockOut', `${okIds.length} of ${items.length} stock/price updates confirmed`);
-  // Values that changed while this batch was in flight were skipped then; plan them now.
-  if (okIds.length) {
-    const fresh = await listingsByIds(deps.knex, okIds);
-    const ctx = await deps.desired.prepare(account, fresh);
-    const specs = planDifferences(account, fresh, ctx, deps.desired);
-    if (specs.length) await enqueueMany(deps.knex, specs);
-  }
+  const okCount = verdicts.filter((v) => v.kind === 'ok').length;
+  await beat(deps, account.id, 'stockOut', `${okCount} of ${items.length} stock/price updates confirmed`);
   deps.wake?.(queueOf(account.id));
+}
+
+/**
+ * Values that changed while a batch was in flight were skipped by the planner then; once the batch is
+ * settled its listings are planned again. That is a job queued in the settling transaction, not a step
+ * after it: a crash between the two would otherwise lose those changes until the next reconciliation.
+ * It runs after the commit, so it reads the products as they are once the listings are no longer in flight.
+ */
+export function replanSpec(accountId: number, batchId: number, listingIds: number[]): JobSpec {
+  return { queue: queueOf(accountId), type: JOB.stockPriceReplan, payload: { listingIds }, dedupeKey: `replan:${batchId}`, priority: PRIORITY.poll, maxAttempts: 20 };
+}
+
+/** Queues a stock/price push for each of these listings whose values differ from what was last confirmed. */
+export async function replanListings(deps: EngineDeps, accountId: number, listingIds: number[]): Promise<void> {
+  if (listingIds.length === 0) return;
+  const account = await deps.accounts.get(accountId);
+  if (!account) return;
+  const fresh = await listingsByIds(deps.knex, listingIds);
+  const ctx = await deps.desired.prepare(account, fresh);
+  const specs = planDifferences(account, fresh, ctx, deps.desired);
+  if (specs.length) await enqueueMany(deps.knex, specs);
+  deps.wake?.(queueOf(accountId));
 }
 
 /** Up to this many listings are read back one by one; more start a reconciliation run (paged reads). */
@@ -379,9 +395,5 @@ export async function verifyStockPrice(deps: EngineDeps, accountId: number, list
       ],
     },
   );
-  const fresh = await listingsByIds(deps.knex, listings.map((l) => l.id));
-  const ctx = await deps.desired.prepare(account, fresh);
-  const specs = planDifferences(account, fresh, ctx, deps.desired);
-  if (specs.length) await enqueueMany(deps.knex, specs);
-  deps.wake?.(queueOf(accountId));
+  await replanListings(deps, accountId, listings.map((l) => l.id));
 }

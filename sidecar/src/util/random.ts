@@ -1,4 +1,4 @@
-/** Small seedable PRNG (mulberry32) so fault injection can be replayed exactly. */
+/** Small seedable PRNG (mulberry32): sandbox fault injection and test data replay exactly from a seed. */
 export function createRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
