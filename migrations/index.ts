@@ -9,6 +9,7 @@ import * as m007 from './20261125_007_analytics';
 import * as m008 from './20261125_008_marketplace_http';
 import * as m009 from './20261126_009_listing_codes';
 import * as m010 from './20261126_010_package_actions';
+import * as m011 from './20261126_011_ledger_move';
 import * as opencartWrites from './20261125_003_opencart_writes';
 
 export type { MigrationContext };
@@ -25,6 +26,7 @@ const MIGRATIONS: Array<[string, MeschainMigration]> = [
   ['20261125_008_marketplace_http', m008],
   ['20261126_009_listing_codes', m009],
   ['20261126_010_package_actions', m010],
+  ['20261126_011_ledger_move', m011],
 ];
 
 /** Knex migration source that hands each migration the OpenCart prefix as well as knex. */

@@ -10,6 +10,9 @@
  *   figure order_import_per_second_lanes_<n> N orders/s   n = lanes the pool allows (4 with the default 20)
  *   figure order_import_statements_per_order N statements
  *   figure order_import_cpu_ms_per_order N ms       this process's CPU (user + system, all threads) per order, one lane
+ *   figure order_import_per_second_batch N orders/s   poll pages of 200 new orders as one batch (sync/orders/batch.ts)
+ *   figure order_import_statements_per_order_batch N statements
+ *   figure order_import_cpu_ms_per_order_batch N ms
  * Progress goes to stderr.
  */
 import { createTestDatabase } from '../../sidecar/test/support/db';
@@ -17,6 +20,7 @@ import { createDb } from '../../sidecar/src/db/connection';
 import { loadOcContext } from '../../sidecar/src/db/opencart';
 import { createLogger } from '../../sidecar/src/util/logger';
 import { importOrder } from '../../sidecar/src/sync/orders/process';
+import { importBatch } from '../../sidecar/src/sync/orders/batch';
 import { importLanes } from '../../sidecar/src/modules/orders';
 import { configSchema } from '../../sidecar/src/config/schema';
 import { addAccount, order, setupShop } from '../../sidecar/test/orders/support';
@@ -44,26 +48,42 @@ async function main(): Promise<void> {
     let statements = 0;
     knex.on('query', () => statements++);
 
-    const run = async (label: string, lanes: number): Promise<{ perSecond: number; statements: number; cpuMs: number }> => {
-      let next = 0;
+    const orderAt = (label: string, i: number) => {
+      const sku = `EAN${products[i % products.length]}`;
+      return order(`${label}-${i}`, [{ packageId: `${label}-P${i}`, status: 'created', lines: [{ lineId: 'L1', barcode: sku, quantity: 1, unitPrice: '120.00' }] }]);
+    };
+    const measure = async (label: string, work: () => Promise<void>): Promise<{ perSecond: number; statements: number; cpuMs: number }> => {
       statements = 0;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: lanes }, async () => {
-          for (let i = next++; i < ORDERS; i = next++) {
-            const sku = `EAN${products[i % products.length]}`;
-            const o = order(`${label}-${i}`, [{ packageId: `${label}-P${i}`, status: 'created', lines: [{ lineId: 'L1', barcode: sku, quantity: 1, unitPrice: '120.00' }] }]);
-            const outcome = await importOrder(env, account, o);
-            if (!outcome.created) throw new Error(`order ${label}-${i} was not created: ${outcome.heldReasons.join('; ')}`);
-          }
-        }),
-      );
+      await work();
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       progress(`${label}: ${ORDERS} orders in ${seconds.toFixed(1)} s`);
       return { perSecond: ORDERS / seconds, statements: statements / ORDERS, cpuMs: (cpu.user + cpu.system) / 1000 / ORDERS };
     };
+
+    const run = (label: string, lanes: number) =>
+      measure(label, async () => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: lanes }, async () => {
+            for (let i = next++; i < ORDERS; i = next++) {
+              const outcome = await importOrder(env, account, orderAt(label, i));
+              if (!outcome.created) throw new Error(`order ${label}-${i} was not created: ${outcome.heldReasons.join('; ')}`);
+            }
+          }),
+        );
+      });
+    const PAGE = 200;
+    const batched = () =>
+      measure('batch', async () => {
+        for (let i = 0; i < ORDERS; i += PAGE) {
+          const page = Array.from({ length: Math.min(PAGE, ORDERS - i) }, (_, j) => orderAt('batch', i + j));
+          const { outcomes, rest } = await importBatch(env, account, page);
+          if (rest.length || outcomes.length !== page.length) throw new Error(`batch left ${rest.length} orders to the single path`);
+        }
+      });
 
     const one = await run('one-lane', 1);
     const lanes = importLanes(poolMax);
@@ -72,6 +92,10 @@ async function main(): Promise<void> {
     figure(`order_import_per_second_lanes_${lanes}`, many.perSecond, 'orders/s');
     figure('order_import_statements_per_order', one.statements, 'statements');
     figure('order_import_cpu_ms_per_order', one.cpuMs, 'ms');
+    const batch = await batched();
+    figure('order_import_per_second_batch', batch.perSecond, 'orders/s');
+    figure('order_import_statements_per_order_batch', batch.statements, 'statements');
+    figure('order_import_cpu_ms_per_order_batch', batch.cpuMs, 'ms');
   } finally {
     await knex.destroy();
     await db.drop();

@@ -137,7 +137,11 @@ describe('orders end to end: Trendyol sandbox ⇄ sidecar ⇄ OpenCart', functio
       const [p] = sandbox.control.packages().filter((x) => x.id === firstPackage) as Array<{ cargoTrackingNumber: string | null }>;
       return p?.cargoTrackingNumber === 'YK20261125';
     });
-    const shipments = await api('GET', `/api/orders/${firstOrder}`);
+    // The shipment row is marked sent after the sandbox answered: wait for that write too.
+    const shipments = await waitFor('the shipment marked sent', async () => {
+      const r = await api('GET', `/api/orders/${firstOrder}`);
+      return r.body.shipments.every((s: { state: string }) => s.state !== 'pending') && r;
+    });
     assert.deepEqual(shipments.body.shipments.map((s: { state: string; trackingNumber: string }) => [s.state, s.trackingNumber]), [['sent', 'YK20261125']]);
   });
 

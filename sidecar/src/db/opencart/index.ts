@@ -41,6 +41,7 @@ export {
   type OrderWriteStatus,
   type OrderWriteOptions,
 } from './orders';
+export { createOrders, addOrderHistories, type BatchCreateResult, type BatchCreated, type BatchRefusal, type BatchStatusChange, type BatchStatusResult } from './order-batch';
 export { OrderInputError, type CreateOrderInput, type AddressInput } from './order-input';
 export { OrderNotFoundError, stockDirection, type StockDirection } from './order-history';
 export { LockBusyError } from './locks';

@@ -51,3 +51,47 @@ export async function withNamedLock<T>(knex: Knex, key: string, timeoutSeconds: 
 export const orderLockKey = (prefix: string, orderId: number): string => `${prefix}|order|${orderId}`;
 export const writeLockKey = (prefix: string, token: string): string => `${prefix}|write|${token}`;
 export const stockLockKey = (prefix: string, target: string, id: number): string => `${prefix}|stock|${target}|${id}`;
+
+/**
+ * Many named locks held together on one pooled connection, for batch writes: a batch of N orders would
+ * otherwise pin N connections. Keys are tried without waiting (a key someone holds is simply not got,
+ * and its work goes the single-write way); close() releases every lock and the connection.
+ */
+export class NamedLockSet {
+  private readonly held = new Set<string>();
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly conn: unknown,
+  ) {}
+
+  static async open(knex: Knex): Promise<NamedLockSet> {
+    const client = knex.client as unknown as PoolClient;
+    return new NamedLockSet(knex, await client.acquireConnection());
+  }
+
+  /** Tries every key once; returns the keys now held (including ones held already). */
+  async tryMany(keys: readonly string[]): Promise<Set<string>> {
+    const wanted = [...new Set(keys)].filter((k) => !this.held.has(k));
+    // One statement per hundred keys: each GET_LOCK is a column of the same SELECT.
+    for (let i = 0; i < wanted.length; i += 100) {
+      const chunk = wanted.slice(i, i + 100);
+      const sql = `SELECT ${chunk.map((_, j) => `GET_LOCK(${NAME_SQL}, 0) AS l${j}`).join(', ')}`;
+      const [rows] = (await this.knex.raw(sql, chunk).connection(this.conn)) as unknown as [Array<Record<string, number | null>>];
+      chunk.forEach((key, j) => {
+        if (Number(rows[0]?.[`l${j}`]) === 1) this.held.add(key);
+      });
+    }
+    return new Set(keys.filter((k) => this.held.has(k)));
+  }
+
+  async close(): Promise<void> {
+    const client = this.knex.client as unknown as PoolClient;
+    try {
+      if (this.held.size) await this.knex.raw('SELECT RELEASE_ALL_LOCKS()').connection(this.conn);
+      this.held.clear();
+    } finally {
+      await client.releaseConnection(this.conn);
+    }
+  }
+}

@@ -52,20 +52,83 @@ function customFieldJson(value: Record<string, unknown> | undefined): string {
 interface CountryRow { country_id: number; name: string; address_format: string }
 interface ZoneRow { zone_id: number; country_id: number; name: string }
 
+/** Every shop row a set of plans names, read once (one query per table) for all of them. */
+export interface PlanCatalog {
+  countries: Map<number, CountryRow>;
+  zones: Map<number, ZoneRow>;
+  currencies: Map<string, { currency_id: number; value: number | string }>;
+  /** Keyed `${languageId}|${id}`: names are per language. */
+  products: Map<string, { product_id: number; model: string; name: string | null }>;
+  options: Map<string, { product_option_id: number; product_id: number; value: string; type: string | null; name: string | null }>;
+  values: Map<string, { product_option_value_id: number; product_option_id: number; name: string | null }>;
+}
+
+const languageOf = (ctx: OcContext, data: CreateOrderData): number => data.languageId ?? ctx.languageId;
+
+export async function loadPlanCatalog(ctx: OcContext, all: readonly CreateOrderData[]): Promise<PlanCatalog> {
+  const t = ctx.table.bind(ctx);
+  const addresses = all.flatMap((d) => [d.paymentAddress, ...(d.shippingAddress ? [d.shippingAddress] : [])]);
+  const countryIds = addresses.map((a) => a.countryId).filter((id) => id > 0);
+  const zoneIds = addresses.map((a) => a.zoneId).filter((id) => id > 0);
+  const catalog: PlanCatalog = {
+    countries: new Map(
+      (await inChunks(countryIds, (chunk) => ctx.knex(t('country')).select('country_id', 'name', 'address_format').whereIn('country_id', chunk) as Promise<CountryRow[]>)).map((c) => [c.country_id, c]),
+    ),
+    zones: new Map((await inChunks(zoneIds, (chunk) => ctx.knex(t('zone')).select('zone_id', 'country_id', 'name').whereIn('zone_id', chunk) as Promise<ZoneRow[]>)).map((z) => [z.zone_id, z])),
+    currencies: new Map(),
+    products: new Map(),
+    options: new Map(),
+    values: new Map(),
+  };
+  const codes = [...new Set(all.map((d) => d.currencyCode ?? ctx.defaultCurrency))];
+  const currencies = (await ctx.knex(t('currency')).select('code', 'currency_id', 'value').whereIn('code', codes)) as Array<{ code: string; currency_id: number; value: number | string }>;
+  // Keyed upper-case: the column's collation compares codes case-insensitively.
+  for (const c of currencies) catalog.currencies.set(c.code.toUpperCase(), c);
+
+  // Products and options: names as stored (already encoded), per language asked for.
+  for (const languageId of new Set(all.map((d) => languageOf(ctx, d)))) {
+    const lines = all.filter((d) => languageOf(ctx, d) === languageId).flatMap((d) => d.products);
+    const productRows = await inChunks(lines.map((p) => p.productId), (chunk) =>
+      ctx
+        .knex(`${t('product')} as p`)
+        .leftJoin(`${t('product_description')} as pd`, (j) => j.on('pd.product_id', 'p.product_id').andOnVal('pd.language_id', languageId))
+        .select('p.product_id', 'p.model', 'pd.name')
+        .whereIn('p.product_id', chunk) as Promise<Array<{ product_id: number; model: string; name: string | null }>>,
+    );
+    for (const r of productRows) catalog.products.set(`${languageId}|${r.product_id}`, r);
+    const optionRows = await inChunks(lines.flatMap((p) => p.options.map((o) => o.productOptionId)), (chunk) =>
+      ctx
+        .knex(`${t('product_option')} as po`)
+        .leftJoin(`${t('option')} as o`, 'o.option_id', 'po.option_id')
+        .leftJoin(`${t('option_description')} as od`, (j) => j.on('od.option_id', 'po.option_id').andOnVal('od.language_id', languageId))
+        .select('po.product_option_id', 'po.product_id', 'po.value', 'o.type', 'od.name')
+        .whereIn('po.product_option_id', chunk) as Promise<Array<{ product_option_id: number; product_id: number; value: string; type: string | null; name: string | null }>>,
+    );
+    for (const r of optionRows) catalog.options.set(`${languageId}|${r.product_option_id}`, r);
+    const valueIds = lines.flatMap((p) => p.options.map((o) => o.productOptionValueId)).filter((id) => id > 0);
+    const valueRows = await inChunks(valueIds, (chunk) =>
+      ctx
+        .knex(`${t('product_option_value')} as pov`)
+        .leftJoin(`${t('option_value_description')} as ovd`, (j) => j.on('ovd.option_value_id', 'pov.option_value_id').andOnVal('ovd.language_id', languageId))
+        .select('pov.product_option_value_id', 'pov.product_option_id', 'ovd.name')
+        .whereIn('pov.product_option_value_id', chunk) as Promise<Array<{ product_option_value_id: number; product_option_id: number; name: string | null }>>,
+    );
+    for (const r of valueRows) catalog.values.set(`${languageId}|${r.product_option_value_id}`, r);
+  }
+  return catalog;
+}
+
 export async function resolveCreatePlan(ctx: OcContext, data: CreateOrderData, token: string, version: string): Promise<CreatePlan> {
+  return planFromCatalog(ctx, await loadPlanCatalog(ctx, [data]), data, token, version);
+}
+
+/** The plan of one order from rows read beforehand; throws OrderInputError naming every problem. */
+export function planFromCatalog(ctx: OcContext, catalog: PlanCatalog, data: CreateOrderData, token: string, version: string): CreatePlan {
   const issues: string[] = [];
   const t = ctx.table.bind(ctx);
   const enc = encodeOcText;
-
-  // Addresses: names and format from the shop's own country/zone rows, as the checkout's address model gives them.
   const addresses = { payment: data.paymentAddress, shipping: data.shippingAddress };
-  const countryIds = [addresses.payment.countryId, addresses.shipping?.countryId ?? 0].filter((id) => id > 0);
-  const zoneIds = [addresses.payment.zoneId, addresses.shipping?.zoneId ?? 0].filter((id) => id > 0);
-  const countries = new Map(
-    ((await ctx.knex(t('country')).select('country_id', 'name', 'address_format').whereIn('country_id', countryIds)) as CountryRow[]).map((c) => [c.country_id, c]),
-  );
-  const zones = new Map(((await ctx.knex(t('zone')).select('zone_id', 'country_id', 'name').whereIn('zone_id', zoneIds)) as ZoneRow[]).map((z) => [z.zone_id, z]));
-
+  const { countries, zones } = catalog;
   const addressColumns = (kind: 'payment' | 'shipping'): Row => {
     const a = addresses[kind];
     if (!a) {
@@ -98,7 +161,7 @@ export async function resolveCreatePlan(ctx: OcContext, data: CreateOrderData, t
   };
 
   const currencyCode = data.currencyCode ?? ctx.defaultCurrency;
-  const currency = (await ctx.knex(t('currency')).first('currency_id', 'value').where('code', currencyCode)) as { currency_id: number; value: number | string } | undefined;
+  const currency = catalog.currencies.get(currencyCode.toUpperCase());
   if (!currency) issues.push(`currencyCode: ${currencyCode} is not a currency in ${t('currency')}`);
   let currencyValue = currency ? Number(currency.value) : 1;
   if (data.currencyValue !== undefined) {
@@ -106,38 +169,12 @@ export async function resolveCreatePlan(ctx: OcContext, data: CreateOrderData, t
     if (!Number.isFinite(currencyValue) || currencyValue <= 0) issues.push('currencyValue: must be a positive number');
   }
 
-  const languageId = data.languageId ?? ctx.languageId;
+  const languageId = languageOf(ctx, data);
   if (!ctx.languages.some((l) => l.languageId === languageId)) issues.push(`languageId: ${languageId} is not a language in ${t('language')}`);
 
-  // Products and options: names as stored (already encoded) unless the caller names them.
-  const productIds = data.products.map((p) => p.productId);
-  const productRows = await inChunks(productIds, (chunk) =>
-    ctx
-      .knex(`${t('product')} as p`)
-      .leftJoin(`${t('product_description')} as pd`, (j) => j.on('pd.product_id', 'p.product_id').andOnVal('pd.language_id', languageId))
-      .select('p.product_id', 'p.model', 'pd.name')
-      .whereIn('p.product_id', chunk) as Promise<Array<{ product_id: number; model: string; name: string | null }>>,
-  );
-  const productsById = new Map(productRows.map((r) => [r.product_id, r]));
-  const optionIds = data.products.flatMap((p) => p.options.map((o) => o.productOptionId));
-  const valueIds = data.products.flatMap((p) => p.options.map((o) => o.productOptionValueId)).filter((id) => id > 0);
-  const optionRows = await inChunks(optionIds, (chunk) =>
-    ctx
-      .knex(`${t('product_option')} as po`)
-      .leftJoin(`${t('option')} as o`, 'o.option_id', 'po.option_id')
-      .leftJoin(`${t('option_description')} as od`, (j) => j.on('od.option_id', 'po.option_id').andOnVal('od.language_id', languageId))
-      .select('po.product_option_id', 'po.product_id', 'po.value', 'o.type', 'od.name')
-      .whereIn('po.product_option_id', chunk) as Promise<Array<{ product_option_id: number; product_id: number; value: string; type: string | null; name: string | null }>>,
-  );
-  const optionsById = new Map(optionRows.map((r) => [r.product_option_id, r]));
-  const valueRows = await inChunks(valueIds, (chunk) =>
-    ctx
-      .knex(`${t('product_option_value')} as pov`)
-      .leftJoin(`${t('option_value_description')} as ovd`, (j) => j.on('ovd.option_value_id', 'pov.option_value_id').andOnVal('ovd.language_id', languageId))
-      .select('pov.product_option_value_id', 'pov.product_option_id', 'ovd.name')
-      .whereIn('pov.product_option_value_id', chunk) as Promise<Array<{ product_option_value_id: number; product_option_id: number; name: string | null }>>,
-  );
-  const valuesById = new Map(valueRows.map((r) => [r.product_option_value_id, r]));
+  const productsById = { get: (id: number) => catalog.products.get(`${languageId}|${id}`) };
+  const optionsById = { get: (id: number) => catalog.options.get(`${languageId}|${id}`) };
+  const valuesById = { get: (id: number) => catalog.values.get(`${languageId}|${id}`) };
 
   const products = data.products.map((line, i) => {
     const where = `products.${i}.`;

@@ -158,6 +158,13 @@ async function finishPending(ctx: OcContext, w: WriteRow, holdingOrderLock: bool
   return outcome;
 }
 
+/** Finishes those of the given status-change writes that are still pending; the caller holds their orders' locks. */
+export async function finishHistoryWrites(ctx: OcContext, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const pending = (await ctx.knex(WRITES).select('*').whereIn('id', [...ids]).andWhere({ state: 'pending', kind: 'history' })) as WriteRow[];
+  for (const w of pending) await finishPending(ctx, w, true);
+}
+
 export interface RecoveredWrite {
   token: string;
   kind: WriteKind;

@@ -24,3 +24,8 @@ export function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[
 export { rawRows, rawWrite, type WriteResult } from '../raw';
 
 export const flag = (v: unknown): boolean => Number(v) === 1;
+
+/** `CASE column WHEN ? THEN ? … END` for a multi-row UPDATE, with its bindings. */
+export function caseOf(column: string, pairs: ReadonlyArray<readonly [unknown, unknown]>): [string, unknown[]] {
+  return [`CASE \`${column}\` ${pairs.map(() => 'WHEN ? THEN ?').join(' ')} END`, pairs.flatMap(([k, v]) => [k, v])];
+}

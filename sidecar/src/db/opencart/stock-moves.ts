@@ -165,6 +165,7 @@ export async function writeLedger(db: Db, ctx: OcContext, id: number): Promise<v
     // For a delta this is observed after the fact (another change may have landed in between); a set knows it exactly.
     const after = move.mode === 'set' ? move.amount : await readQuantity(trx, ctx, move.target, move.target_id);
     const [ledgerId] = (await trx(LEDGER).insert({
+      move_id: move.id,
       product_id: move.product_id,
       product_option_value_id: move.target === 'option_value' ? move.target_id : 0,
       delta: move.delta_applied ?? 0,

@@ -36,7 +36,21 @@ export function variantKeyOf(valueIds: number[]): string {
 /** Which of the sidecar's own tables exist, per database handle (asked once; migrations do not vanish). */
 const presentTables = new WeakMap<object, Promise<{ listings: boolean; variants: boolean }>>();
 
+/** Rows read ahead for a batch of lines (prefetch): what the per-line queries would have returned. */
+interface Prefetched {
+  keys: Set<string>;
+  listings: Array<{ product_id: number; variant_key: string; barcode: string | null; sku: string | null }>;
+  variants: Array<{ product_id: number; variant_key: string; barcode: string | null; sku: string | null }>;
+  products: Array<Record<(typeof PRODUCT_CODE_COLUMNS)[number], string> & { product_id: number }>;
+  existing: Set<number>;
+  values: Map<number, { product_option_value_id: number; product_option_id: number; product_id: number }>;
+}
+
+/** Codes compare as the columns' case-insensitive collation does (closely enough: a miss falls back to SQL). */
+const fold = (v: string | null | undefined): string => (v ?? '').trim().toLowerCase();
+
 export class LineMatcher {
+  private pre: Prefetched | null = null;
 
   constructor(
     private readonly ctx: OcContext,
@@ -59,8 +73,97 @@ export class LineMatcher {
     return known;
   }
 
+  /**
+   * Reads, for many lines at once, every row match() would look at, so matching a poll page costs a few
+   * queries instead of a few per line. Lines not covered, and any line the rows read ahead do not match,
+   * still go to SQL, so the answer is always the per-line one.
+   */
+  async prefetch(lines: ReadonlyArray<Pick<OrderLine, 'barcode' | 'sku'>>): Promise<void> {
+    const keys = [...new Set(lines.flatMap(keysOf))];
+    if (keys.length === 0) return;
+    const tables = await this.present();
+    const k = this.ctx.knex;
+    const byCodes = <T>(sql: (n: number) => string, head: unknown[], repeat: number): Promise<T[]> =>
+      rawRows<T>(k, sql(keys.length), [...head, ...Array.from({ length: repeat }, () => keys).flat()]);
+    const listings = tables.listings
+      ? await byCodes<Prefetched['listings'][number]>(
+          (n) => `SELECT product_id, variant_key, barcode, sku FROM meschain_listings WHERE marketplace_id = ? AND (barcode IN (${placeholders(n)}) OR sku IN (${placeholders(n)}))`,
+          [this.accountId],
+          2,
+        )
+      : [];
+    const variants = tables.variants
+      ? await byCodes<Prefetched['variants'][number]>(
+          (n) => `SELECT product_id, variant_key, barcode, sku FROM meschain_variants WHERE active = 1 AND (barcode IN (${placeholders(n)}) OR sku IN (${placeholders(n)}))`,
+          [],
+          2,
+        )
+      : [];
+    const product = this.ctx.table('product');
+    const products = await byCodes<Prefetched['products'][number]>(
+      (n) => `SELECT product_id, ${PRODUCT_CODE_COLUMNS.map((c) => `\`${c}\``).join(', ')} FROM \`${product}\` WHERE ${PRODUCT_CODE_COLUMNS.map((c) => `\`${c}\` IN (${placeholders(n)})`).join(' OR ')}`,
+      [],
+      PRODUCT_CODE_COLUMNS.length,
+    );
+    const mapped = [...listings, ...variants];
+    const productIds = [...new Set(mapped.map((r) => r.product_id))];
+    const existing = new Set(
+      productIds.length ? (await rawRows<{ product_id: number }>(k, `SELECT product_id FROM \`${product}\` WHERE product_id IN (${placeholders(productIds.length)})`, productIds)).map((r) => r.product_id) : [],
+    );
+    const valueIds = [...new Set(mapped.flatMap((r) => splitKey(r.variant_key)))];
+    const values = new Map(
+      (valueIds.length
+        ? await rawRows<{ product_option_value_id: number; product_option_id: number; product_id: number }>(
+            k,
+            `SELECT product_option_value_id, product_option_id, product_id FROM \`${this.ctx.table('product_option_value')}\` WHERE product_option_value_id IN (${placeholders(valueIds.length)})`,
+            valueIds,
+          )
+        : []
+      ).map((r) => [r.product_option_value_id, r]),
+    );
+    this.pre = { keys: new Set(keys.map(fold)), listings, variants, products, existing, values };
+  }
+
   async match(line: Pick<OrderLine, 'barcode' | 'sku' | 'title'>): Promise<MatchResult> {
     const keys = keysOf(line);
+    if (this.pre && keys.length > 0 && keys.every((key) => this.pre!.keys.has(fold(key)))) {
+      const found = this.matchPrefetched(this.pre, line, keys);
+      if (found) return found;
+    }
+    return this.matchBySql(line, keys);
+  }
+
+  /** The per-line answer from the rows read ahead; null when they hold nothing for the line (SQL decides). */
+  private matchPrefetched(pre: Prefetched, line: Pick<OrderLine, 'barcode' | 'sku' | 'title'>, keys: string[]): MatchResult | null {
+    const label = `"${line.title}" (barcode ${line.barcode ?? '-'}, SKU ${line.sku ?? '-'})`;
+    const wanted = new Set(keys.map(fold));
+    const distinct = (rows: Prefetched['listings']) => [
+      ...new Map(rows.filter((r) => wanted.has(fold(r.barcode)) || wanted.has(fold(r.sku))).map((r) => [`${r.product_id}|${r.variant_key}`, r])).values(),
+    ];
+    const listings = distinct(pre.listings);
+    if (listings.length > 1) return { ok: false, reason: `line ${label} matches ${listings.length} listings of this account; fix the duplicate barcode/SKU` };
+    const variants = listings.length ? [] : distinct(pre.variants);
+    if (variants.length > 1) return { ok: false, reason: `line ${label} matches ${variants.length} variants; fix the duplicate barcode/SKU` };
+    const mapped = listings[0] ?? variants[0];
+    if (mapped) {
+      const via = listings.length ? 'listing' : 'variant';
+      if (!pre.existing.has(mapped.product_id)) return { ok: false, reason: `line ${label} is mapped to product ${mapped.product_id}, which no longer exists` };
+      const valueIds = splitKey(mapped.variant_key);
+      const options: MatchedLine['options'] = [];
+      for (const id of valueIds) {
+        const r = pre.values.get(id);
+        if (!r || r.product_id !== mapped.product_id) return { ok: false, reason: `line ${label} is mapped to option value ${id}, which is not an option value of product ${mapped.product_id}` };
+        options.push({ productOptionId: r.product_option_id, productOptionValueId: id });
+      }
+      return { ok: true, line: { productId: mapped.product_id, variantKey: valueIds.length ? variantKeyOf(valueIds) : '', options, via } };
+    }
+    const products = new Set(pre.products.filter((p) => PRODUCT_CODE_COLUMNS.some((c) => wanted.has(fold(p[c])))).map((p) => p.product_id));
+    if (products.size > 1) return { ok: false, reason: `line ${label}: several products carry this code in ${this.ctx.table('product')}; map it in the variant table` };
+    if (products.size === 1) return { ok: true, line: { productId: [...products][0]!, variantKey: '', options: [], via: 'product' } };
+    return null;
+  }
+
+  private async matchBySql(line: Pick<OrderLine, 'barcode' | 'sku' | 'title'>, keys: string[]): Promise<MatchResult> {
     const label = `"${line.title}" (barcode ${line.barcode ?? '-'}, SKU ${line.sku ?? '-'})`;
     if (keys.length === 0) return { ok: false, reason: `line ${label} has neither barcode nor SKU` };
     const tables = await this.present();

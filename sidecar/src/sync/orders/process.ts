@@ -226,7 +226,7 @@ function changeComment(account: AccountRef, orderId: string, packages: readonly 
   return `${labelOf(account.code)} ${orderId} (${describePackages(packages)}) satırlar değişti / lines changed`;
 }
 
-function statusComment(account: AccountRef, orderId: string, packages: readonly PackageRow[], rawStatus: string | undefined): string {
+export function statusComment(account: AccountRef, orderId: string, packages: readonly PackageRow[], rawStatus: string | undefined): string {
   const tracking = packages
     .map((p) => p.stored.package)
     .filter((p) => p.trackingNumber)

@@ -199,31 +199,31 @@ export async function linesOf(db: Knex | Knex.Transaction, groupId: number): Pro
   return rows.map(toLine);
 }
 
+/** Records lines as written (one statement for all); a line recorded already keeps its larger ordered quantity. */
 export async function insertLines(knex: Knex | Knex.Transaction, rows: Array<Omit<LineRow, 'id'>>): Promise<void> {
-  for (const r of rows) {
-    await rawWrite(
-      knex,
-      `INSERT INTO ${LINES} (group_id, oc_order_id, oc_order_product_id, product_id, variant_key, option_values, barcode, sku, quantity_ordered, quantity, unit_price, unit_tax, tax_rate, tax_title)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE oc_order_product_id = VALUES(oc_order_product_id), quantity = VALUES(quantity), quantity_ordered = GREATEST(quantity_ordered, VALUES(quantity_ordered))`,
-      [
-        r.groupId,
-        r.ocOrderId,
-        r.ocOrderProductId,
-        r.productId,
-        r.variantKey,
-        JSON.stringify(r.options),
-        r.barcode,
-        r.sku,
-        r.quantityOrdered,
-        r.quantity,
-        r.unitPrice,
-        r.unitTax,
-        r.taxRate,
-        r.taxTitle,
-      ],
-    );
-  }
+  if (rows.length === 0) return;
+  await rawWrite(
+    knex,
+    `INSERT INTO ${LINES} (group_id, oc_order_id, oc_order_product_id, product_id, variant_key, option_values, barcode, sku, quantity_ordered, quantity, unit_price, unit_tax, tax_rate, tax_title)
+     VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     ON DUPLICATE KEY UPDATE oc_order_product_id = VALUES(oc_order_product_id), quantity = VALUES(quantity), quantity_ordered = GREATEST(quantity_ordered, VALUES(quantity_ordered))`,
+    rows.flatMap((r) => [
+      r.groupId,
+      r.ocOrderId,
+      r.ocOrderProductId,
+      r.productId,
+      r.variantKey,
+      JSON.stringify(r.options),
+      r.barcode,
+      r.sku,
+      r.quantityOrdered,
+      r.quantity,
+      r.unitPrice,
+      r.unitTax,
+      r.taxRate,
+      r.taxTitle,
+    ]),
+  );
 }
 
 export interface HeldOrder {
