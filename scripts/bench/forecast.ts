@@ -41,7 +41,7 @@ import { median } from '../../sidecar/src/analytics/forecast/metrics';
 
 const DATASET = path.resolve(__dirname, '../../../shared/datasets/online-retail-uci/online_retail.csv.gz');
 const HORIZONS = [7, 30, 90];
-const METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'combo'];
+const METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'combo'];
 const PRODUCT_METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'tsb', 'sba', 'adida', 'combo'];
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);

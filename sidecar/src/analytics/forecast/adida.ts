@@ -26,10 +26,9 @@ export function sesForecastLevel(x: readonly number[]): number {
   return best.level;
 }
 
-export function adidaForecast(y: readonly number[], h: number, ctx: SeriesContext): number[] {
-  const m = ctx.season;
+/** Whole weeks counted back from the last day (a leading partial week is left out). */
+export function weeklyTotals(y: readonly number[], m: number): number[] {
   const weeks = Math.floor(y.length / m);
-  if (weeks < 2) return new Array<number>(h).fill(y.length ? y.reduce((a, b) => a + b, 0) / y.length : 0);
   const start = y.length - weeks * m;
   const totals: number[] = [];
   for (let w = 0; w < weeks; w++) {
@@ -37,13 +36,28 @@ export function adidaForecast(y: readonly number[], h: number, ctx: SeriesContex
     for (let d = 0; d < m; d++) s += y[start + w * m + d]!;
     totals.push(s);
   }
-  const weekly = sesForecastLevel(totals);
+  return totals;
+}
+
+/**
+ * Day k's share of its week's total `weekly(k)`: the series' own weekday profile when it sells on
+ * most days, else the parent's (store) profile.
+ */
+export function spreadProfile(y: readonly number[], h: number, ctx: SeriesContext, weekly: (k: number) => number): number[] {
+  const m = ctx.season;
   let nonZero = 0;
   const recent = y.slice(-16 * m);
   for (const v of recent) if (v > 0) nonZero++;
   const own = nonZero >= recent.length * 0.5;
   const profile = own || !ctx.profile ? weekdayProfile(y, ctx.firstWeekday, 16) : ctx.profile;
   const out = new Array<number>(h);
-  for (let k = 0; k < h; k++) out[k] = Math.max(0, weekly * profile[(ctx.firstWeekday + y.length + k) % 7]!);
+  for (let k = 0; k < h; k++) out[k] = Math.max(0, weekly(k) * profile[(ctx.firstWeekday + y.length + k) % 7]!);
   return out;
+}
+
+export function adidaForecast(y: readonly number[], h: number, ctx: SeriesContext): number[] {
+  const totals = weeklyTotals(y, ctx.season);
+  if (totals.length < 2) return new Array<number>(h).fill(y.length ? y.reduce((a, b) => a + b, 0) / y.length : 0);
+  const weekly = sesForecastLevel(totals);
+  return spreadProfile(y, h, ctx, () => weekly);
 }

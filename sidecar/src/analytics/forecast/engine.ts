@@ -2,6 +2,7 @@ import { adidaForecast } from './adida';
 import { fillClosed } from './closures';
 import { arimaForecast } from './arima';
 import { etsForecast } from './ets';
+import { trendForecast } from './trend';
 import { sbaForecast, tsbForecast, zeroShare } from './intermittent';
 import { conformalIntervals, conformalQuantiles, type IntervalBand, type Scaling } from './intervals';
 import { seasonalNaive, weekdayProfile } from './naive';
@@ -21,6 +22,7 @@ const BASE: Record<Exclude<MethodName, 'combo'>, PointForecaster> = {
   tsb: tsbForecast,
   sba: sbaForecast,
   adida: adidaForecast,
+  trend: trendForecast,
 };
 
 export interface ForecastOptions {
@@ -56,10 +58,13 @@ export interface SeriesForecast {
 
 export const INTERVAL_LEVELS = [0.8, 0.95] as const;
 
-/** Sparse series get the intermittent methods; ARIMA only on dense aggregates (its cost is ~10 ms a fit). */
+/**
+ * Sparse series get the intermittent methods; ARIMA (~10 ms a fit) and the weekly trend line only
+ * dense aggregates: a slope through a product's sparse weekly counts is mostly noise.
+ */
 export function defaultCandidates(y: readonly number[], aggregate: boolean): MethodName[] {
   if (!isDense(y, aggregate)) return ['snaive', 'ets', 'tsb', 'sba', 'adida', 'combo'];
-  return ['snaive', 'ets', 'arima', 'tsb', 'adida', 'combo'];
+  return ['snaive', 'ets', 'arima', 'tsb', 'adida', 'trend', 'combo'];
 }
 
 function isDense(y: readonly number[], aggregate: boolean): boolean {
@@ -67,8 +72,8 @@ function isDense(y: readonly number[], aggregate: boolean): boolean {
 }
 
 type ComboMembers = readonly Exclude<MethodName, 'combo' | 'snaive' | 'sba'>[];
-/** What `combo` averages: ets, arima and adida on dense aggregates; ets, adida and tsb on sparse series. */
-const DENSE_COMBO: ComboMembers = ['ets', 'arima', 'adida'];
+/** What `combo` averages: every dense method but the baseline on dense aggregates; ets, adida and tsb on sparse series. */
+const DENSE_COMBO: ComboMembers = ['ets', 'arima', 'adida', 'trend'];
 const SPARSE_COMBO: ComboMembers = ['ets', 'adida', 'tsb'];
 
 function runMethods(methods: MethodName[], y: readonly number[], h: number, given: SeriesContext, fallbacks: string[], members: ComboMembers): Map<MethodName, number[]> {

@@ -22,7 +22,9 @@ export type PointForecaster = (y: readonly number[], h: number, ctx: SeriesConte
 /**
  * snaive: seasonal naive (the baseline); ets: exponential smoothing with weekly season; arima: SARIMA;
  * tsb / sba: intermittent-demand methods; adida: weekly aggregation + smoothing, spread by weekday;
- * combo: the mean of ets, adida, tsb and (where fitted) arima: combinations are hard to beat (M4).
+ * trend: a robust (Theil–Sen) line through the last half year's weekly totals, spread by weekday;
+ * combo: the mean of ets, adida and tsb (sparse) or ets, arima, adida and trend (dense aggregates):
+ * combinations are hard to beat (M4).
  */
-export const METHOD_NAMES = ['snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'combo'] as const;
+export const METHOD_NAMES = ['snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'combo'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
