@@ -2,9 +2,9 @@
  * Trendyol sync benchmark: real MariaDB (own database, dropped at the end), the Trendyol sandbox over
  * HTTP and the sidecar in-process (marketplaces + orders modules).
  *   npx tsx scripts/bench/trendyol.ts
- *   BENCH_SKUS (default 100000) and BENCH_ORDERS (default 1000; 10000 takes about 40 min on a 2-core box)
- *   set the sizes; below the figure's nominal size the figure is printed as measured at that size and
- *   extrapolated linearly under a suffixed name. Defaults take about 9 minutes on a 2-core box.
+ *   BENCH_SKUS (default 100000) and BENCH_ORDERS (default 10000) set the sizes; below the figure's
+ *   nominal size the figure is printed as measured at that size and extrapolated linearly under a
+ *   suffixed name. Defaults take about 3 minutes on a 2-core box.
  * Prints (stdout): figure full_sync_100k_seconds, full_sync_100k_limited_seconds,
  * full_sync_100k_limit_floor_seconds, stock_latency_p50/p95 (ms), orders_10k_seconds, orders_duplicates,
  * sidecar_peak_rss_mb. Progress goes to stderr.
@@ -20,7 +20,7 @@ import type { TestDatabase } from '../../sidecar/test/support/db';
 import { percentile, sleep } from './lib/stats';
 
 const SKUS = Number(process.env.BENCH_SKUS || 100_000);
-const ORDERS = Number(process.env.BENCH_ORDERS || 1_000);
+const ORDERS = Number(process.env.BENCH_ORDERS || 10_000);
 const LATENCY_SAMPLES = 40;
 const LIMIT = { points: 50, windowMs: 10_000 };
 const BATCH = 1000;

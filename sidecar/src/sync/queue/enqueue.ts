@@ -9,13 +9,20 @@ import type { JobSpec } from './types';
  * generated column dedupe_pending and merged: newest type and payload, lowest priority number, earliest
  * run time, newest max_attempts. `id = LAST_INSERT_ID(id)` makes the driver report the surviving id.
  * A running job has dedupe_pending NULL, so a newer change queues a fresh job behind it.
+ *
+ * Payloads that carry precomputed values say when those were read in a numeric `planAt` (stock/price
+ * pushes). Two plans may commit in the other order than they read (two pump lanes), so a payload with
+ * `planAt` only replaces one with an older `planAt`, and never one without (which means "compute when
+ * run", always at least as fresh). Payloads without `planAt` replace as before.
  */
 const INSERT = `INSERT INTO ${JOBS} (queue, type, dedupe_key, payload, priority, max_attempts, run_at) VALUES `;
 const ROW = '(?, ?, ?, ?, ?, ?, COALESCE(?, UTC_TIMESTAMP(3)))';
 const ON_DUPLICATE = ` ON DUPLICATE KEY UPDATE
   id = LAST_INSERT_ID(id),
   type = VALUES(type),
-  payload = VALUES(payload),
+  payload = IF(JSON_VALUE(VALUES(payload), '$.planAt') IS NOT NULL
+      AND (JSON_VALUE(payload, '$.planAt') IS NULL OR CAST(JSON_VALUE(payload, '$.planAt') AS DECIMAL(20, 0)) > CAST(JSON_VALUE(VALUES(payload), '$.planAt') AS DECIMAL(20, 0))),
+    payload, VALUES(payload)),
   priority = LEAST(priority, VALUES(priority)),
   run_at = LEAST(run_at, VALUES(run_at)),
   max_attempts = VALUES(max_attempts),

@@ -9,25 +9,27 @@ export interface BatchOutcome {
   errors: Map<number, Error>;
 }
 
-interface Waiting {
+interface Waiting<D> {
   key: number;
+  data: D | undefined;
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
-export class Batcher {
-  private waiting: Waiting[] = [];
+/** `D`: what a submitter hands along with its key; a key that also came without any is passed without. */
+export class Batcher<D = undefined> {
+  private waiting: Waiting<D>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running = 0;
 
   constructor(
-    private readonly flushFn: (keys: number[]) => Promise<BatchOutcome>,
+    private readonly flushFn: (keys: number[], data: Map<number, D>) => Promise<BatchOutcome>,
     private readonly opts: { maxSize: () => number; lingerMs: () => number; maxParallel?: number },
   ) {}
 
-  submit(key: number): Promise<void> {
+  submit(key: number, data?: D): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ key, resolve, reject });
+      this.waiting.push({ key, data, resolve, reject });
       if (this.waiting.length >= this.opts.maxSize()) this.flushNow();
       else this.timer ??= setTimeout(() => this.flushNow(), this.opts.lingerMs());
     });
@@ -36,7 +38,7 @@ export class Batcher {
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    while (this.waiting.length > 0 && this.running < (this.opts.maxParallel ?? 3)) {
+    while (this.waiting.length > 0 && this.running < (this.opts.maxParallel ?? 5)) {
       const batch = this.waiting.splice(0, this.opts.maxSize());
       this.running++;
       void this.run(batch).finally(() => {
@@ -49,10 +51,17 @@ export class Batcher {
     }
   }
 
-  private async run(batch: Waiting[]): Promise<void> {
+  private async run(batch: Waiting<D>[]): Promise<void> {
     const keys = [...new Set(batch.map((w) => w.key))];
+    const data = new Map<number, D>();
+    const bare = new Set<number>();
+    for (const w of batch) {
+      if (w.data === undefined) bare.add(w.key);
+      else data.set(w.key, w.data);
+    }
+    for (const k of bare) data.delete(k);
     try {
-      const outcome = await this.flushFn(keys);
+      const outcome = await this.flushFn(keys, data);
       for (const w of batch) {
         const err = outcome.errors.get(w.key);
         if (err) w.reject(err);

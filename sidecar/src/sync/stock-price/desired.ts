@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OcContext } from '../../db/opencart/context';
 import { shopToday } from '../../db/opencart/clock';
@@ -15,8 +16,9 @@ import type { ListingRow } from './listings';
 /**
  * What each listing should show right now: quantity (combination stock − reservations, through the
  * stock rule; 0 when the store would not sell it) and price (through the price rule and the safety
- * floor/ceiling). Shared by the planner, the push worker (which recomputes at send time, so it always
- * sends the newest values), the poll follow-up and reconciliation.
+ * floor/ceiling). Shared by the planner (whose values the push job carries), the push worker (which
+ * computes again whenever those may be outdated, so it always sends the newest values), the re-plan
+ * after a settled batch and reconciliation.
  */
 
 export interface Desired {
@@ -28,16 +30,27 @@ export interface Desired {
   rules: RuleSet;
 }
 
-export interface DesiredContext {
-  account: AccountView;
-  products: Map<number, OcProduct>;
-  variants: Map<number, VariantRow>;
-  reserved: ReservedQuantities;
+/** What every listing of an account shares: rules, rates, the shop's date, and a digest of them. */
+export interface DesiredBasics {
   rules: AccountRules;
   taxRates: TaxRateTable;
   currency: CurrencyRates;
   today: string;
+  /**
+   * Changes whenever any of the above (or the account's currency, or anything invalidate() covers)
+   * does: values planned under another generation are computed again before they are sent.
+   */
+  generation: string;
 }
+
+export interface DesiredContext extends DesiredBasics {
+  account: AccountView;
+  products: Map<number, OcProduct>;
+  variants: Map<number, VariantRow>;
+  reserved: ReservedQuantities;
+}
+
+const mapsAsEntries = (_key: string, value: unknown): unknown => (value instanceof Map ? [...value] : typeof value === 'bigint' ? value.toString() : value);
 
 /** Per-account values that rarely change, kept a few seconds so a busy pump does not reload them every batch. */
 class ShortCache<T> {
@@ -60,6 +73,9 @@ export class DesiredCalculator {
   private readonly rulesCache = new ShortCache<AccountRules>(3000);
   private readonly taxCache = new ShortCache<TaxRateTable>(10_000);
   private readonly currencyCache = new ShortCache<CurrencyRates>(10_000);
+  /** Bumped by invalidate(): variant and rule edits made through this process. */
+  private epoch = 0;
+  private readonly digests = new WeakMap<object, string>();
 
   constructor(
     private readonly knex: Knex,
@@ -70,6 +86,7 @@ export class DesiredCalculator {
 
   /** Forget cached rules and rates (after the owner changed them). */
   invalidate(): void {
+    this.epoch++;
     this.rulesCache.clear();
     this.taxCache.clear();
     this.currencyCache.clear();
@@ -79,15 +96,34 @@ export class DesiredCalculator {
   async prepare(account: AccountView, listings: readonly Pick<ListingRow, 'productId' | 'variantId'>[], db?: Knex | Knex.Transaction, forListing = false): Promise<DesiredContext> {
     const productIds = [...new Set(listings.map((l) => l.productId))];
     const variantIds = listings.map((l) => l.variantId).filter((v): v is number => v !== null);
-    const [products, variants, reserved, rules, taxRates, currency] = await Promise.all([
+    const [products, variants, reserved, basics] = await Promise.all([
       getProducts(this.oc, productIds, { lean: !forListing }),
       this.variants.byIds(variantIds),
       this.reservedStock(db ?? this.knex, productIds),
+      this.basics(account),
+    ]);
+    return { account, products, variants, reserved, ...basics };
+  }
+
+  /** Rules, rates and date without reading any product (cached: usually no query at all). */
+  async basics(account: AccountView): Promise<DesiredBasics> {
+    const [rules, taxRates, currency] = await Promise.all([
       this.rulesCache.get(String(account.id), () => loadAccountRules(this.knex, account.id)),
       this.taxCache.get('tax', () => loadTaxRates(this.oc)),
       this.currencyCache.get('currency', () => loadCurrencyRates(this.oc)),
     ]);
-    return { account, products, variants, reserved, rules, taxRates, currency, today: shopToday(this.oc) };
+    const today = shopToday(this.oc);
+    const parts = [this.epoch, this.digest(rules), this.digest(taxRates), this.digest(currency), today, account.settings.sync.currency].join('|');
+    return { rules, taxRates, currency, today, generation: createHash('sha1').update(parts).digest('base64url').slice(0, 12) };
+  }
+
+  private digest(value: object): string {
+    let d = this.digests.get(value);
+    if (d === undefined) {
+      d = createHash('sha1').update(JSON.stringify(value, mapsAsEntries)).digest('base64url');
+      this.digests.set(value, d);
+    }
+    return d;
   }
 
   compute(ctx: DesiredContext, listing: Pick<ListingRow, 'productId' | 'variantId'>): Desired {

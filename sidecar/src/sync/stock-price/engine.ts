@@ -15,8 +15,10 @@ import { Batcher } from './batcher';
 import { DesiredCalculator } from './desired';
 import { JOB, type EngineDeps } from './deps';
 import { createStockPricePlanner } from './planner';
-import { flushStockPrice, pollStockPrice, replanListings, verifyStockPrice } from './push';
+import { flushStockPrice, pollStockPrice, replanListings } from './push';
+import { verifyStockPrice } from './verify';
 import { WorkerPool } from './workers';
+import type { Planned } from './plan';
 import { ReconcileScheduler, runPage, startRun, SyncEvents } from '../reconcile';
 import { reservedStock, type ReservedStockSource } from '../reservations';
 import type { ChangePlanner } from '../pump/planner';
@@ -57,9 +59,10 @@ export interface SyncEngine {
   stop(): Promise<void>;
 }
 
-// Enough claimed jobs for three full batches in flight per kind (one being read and planned, one on the
-// wire, one being recorded), matching the batcher's default parallelism.
-const MAX_CONCURRENCY = 3000;
+// Enough claimed jobs for five full batches in flight per kind (being checked, on the wire, being
+// recorded), matching the batcher's default parallelism: with the values planned ahead a batch is
+// mostly waiting on the database and the marketplace, so more of them overlap.
+const MAX_CONCURRENCY = 5000;
 
 export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   const accounts = new AccountStore(o.knex, o.secrets, o.definitions);
@@ -82,13 +85,13 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     }
   };
   const lingers = new Map<number, number>();
-  const batchers = new Map<number, { sp: Batcher; ls: Batcher }>();
+  const batchers = new Map<number, { sp: Batcher<Planned>; ls: Batcher }>();
   const batchersOf = (id: number) => {
     let b = batchers.get(id);
     if (!b) {
       const linger = () => lingers.get(id) ?? 40;
       b = {
-        sp: new Batcher((ids) => flushStockPrice(deps, id, ids), { maxSize: () => limitsOf(id).stockPrice, lingerMs: linger }),
+        sp: new Batcher<Planned>((ids, carried) => flushStockPrice(deps, id, ids, carried), { maxSize: () => limitsOf(id).stockPrice, lingerMs: linger }),
         ls: new Batcher((ids) => flushListings(deps, id, ids), { maxSize: () => limitsOf(id).listing, lingerMs: linger }),
       };
       batchers.set(id, b);
@@ -96,9 +99,21 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     return b;
   };
   const byListing = z.object({ listingId: z.number().int().positive() });
+  const pushPayload = byListing.extend({
+    planAt: z.number().int().positive().optional(),
+    q: z.number().int().optional(),
+    p: z.string().nullable().optional(),
+    lp: z.string().nullable().optional(),
+    n: z.string().nullable().optional(),
+    g: z.string().optional(),
+  });
   const byBatch = z.object({ batchId: z.number().int().positive() });
   const handlersFor = (id: number): Record<string, JobHandler> => ({
-    [JOB.stockPricePush]: typedHandler(byListing, (job) => batchersOf(id).sp.submit(job.payload.listingId)),
+    [JOB.stockPricePush]: typedHandler(pushPayload, (job) => {
+      const { listingId, planAt, q, p, lp, n, g } = job.payload;
+      const carried = planAt !== undefined && q !== undefined && p !== undefined && g !== undefined ? { planAt, q, p, lp: lp ?? null, n: n ?? null, g } : undefined;
+      return batchersOf(id).sp.submit(listingId, carried);
+    }),
     [JOB.stockPricePoll]: typedHandler(byBatch, (job) => pollStockPrice(deps, id, job.payload.batchId)),
     [JOB.stockPriceVerify]: typedHandler(z.object({ listingIds: z.array(z.number().int().positive()) }), (job) =>
       verifyStockPrice(deps, id, job.payload.listingIds, (accountId) => startRun(deps, accountId, 'reconcile', 'schedule')),
@@ -114,7 +129,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     }),
   });
   pool = new WorkerPool(o.knex, handlersFor, {
-    concurrency: (id) => Math.min(MAX_CONCURRENCY, 3 * Math.max(limitsOf(id).stockPrice, limitsOf(id).listing)),
+    concurrency: (id) => Math.min(MAX_CONCURRENCY, 5 * Math.max(limitsOf(id).stockPrice, limitsOf(id).listing)),
     visibilityTimeoutMs: o.visibilityTimeoutMs ?? 60_000,
     ...(o.logger ? { logger: o.logger } : {}),
   });

@@ -26,6 +26,10 @@ export interface ListingRow {
   itemRetries: number;
   approvedPrice: string | null;
   heldPrice: string | null;
+  /** A change reached the listing while a push of it was in flight (re-plan once that push settles). */
+  replanWanted: boolean;
+  /** Database time of the read, µs since the epoch: values computed after it are at least this fresh. */
+  readAt: number;
 }
 
 interface Row {
@@ -50,11 +54,14 @@ interface Row {
   item_retries: number;
   approved_price: string | null;
   held_price: string | null;
+  replan_wanted: number;
+  read_at: string;
 }
 
 const SELECT = `SELECT l.id, l.marketplace_id, l.product_id, l.variant_key, l.variant_id, l.sku, l.barcode, l.remote_id, l.state, l.group_key,
     l.listing_hash, l.last_pushed_quantity, l.last_pushed_price, l.last_pushed_list_price, l.pending_batch_id, b.state AS batch_state,
-    TIMESTAMPDIFF(MICROSECOND, l.pending_at, UTC_TIMESTAMP(3)) / 1000 AS pending_age_ms, l.rejections, l.item_retries, l.approved_price, l.held_price
+    TIMESTAMPDIFF(MICROSECOND, l.pending_at, UTC_TIMESTAMP(3)) / 1000 AS pending_age_ms, l.rejections, l.item_retries, l.approved_price, l.held_price,
+    l.replan_wanted, UTC_TIMESTAMP(6) AS read_at
   FROM meschain_listings l LEFT JOIN meschain_push_batches b ON b.id = l.pending_batch_id`;
 
 function toListing(r: Row): ListingRow {
@@ -80,7 +87,17 @@ function toListing(r: Row): ListingRow {
     itemRetries: Number(r.item_retries),
     approvedPrice: r.approved_price,
     heldPrice: r.held_price,
+    replanWanted: Number(r.replan_wanted) === 1,
+    readAt: dbMicros(r.read_at),
   };
+}
+
+/** 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) → µs since the epoch. */
+export function dbMicros(s: string): number {
+  const dot = s.indexOf('.');
+  const whole = Date.parse(`${(dot < 0 ? s : s.slice(0, dot)).replace(' ', 'T')}Z`);
+  const frac = dot < 0 ? 0 : Number(s.slice(dot + 1).padEnd(6, '0').slice(0, 6));
+  return whole * 1000 + frac;
 }
 
 export async function listingsByIds(db: Knex | Knex.Transaction, ids: readonly number[], lock = false): Promise<ListingRow[]> {

@@ -19,13 +19,13 @@ export function samePrice(a: string | null, b: string | null): boolean {
 
 export interface Difference {
   listing: ListingRow;
-  desired: Desired;
+  desired: Pick<Desired, 'quantity' | 'price'>;
   quantityChanged: boolean;
   priceChanged: boolean;
   priority: number;
 }
 
-export function difference(account: AccountView, listing: ListingRow, desired: Desired): Difference | null {
+export function difference(account: AccountView, listing: ListingRow, desired: Pick<Desired, 'quantity' | 'price'>): Difference | null {
   const quantityChanged = account.flows.stock && desired.quantity !== listing.lastPushedQuantity;
   const priceChanged =
     account.flows.price && desired.price !== null && (!samePrice(desired.price.salePrice, listing.lastPushedPrice) || !samePrice(desired.price.listPrice, listing.lastPushedListPrice));
@@ -40,11 +40,39 @@ export function difference(account: AccountView, listing: ListingRow, desired: D
   return { listing, desired, quantityChanged, priceChanged, priority };
 }
 
-export function pushSpec(accountId: number, listingId: number, priority: number, runAt?: Date): JobSpec {
+/**
+ * A push job's payload. With `planAt`, it carries the values the planner computed (so the push need not read
+ * the products again): `planAt` is the database time of the listing read that preceded the product read,
+ * `g` the generation of rules and rates they were computed under. The queue keeps the payload with the
+ * newest `planAt` when two plans of one listing meet, and a plain one over any (see enqueue.ts).
+ * Without `planAt`, the push computes the values itself.
+ */
+export interface PushPayload {
+  listingId: number;
+  planAt?: number;
+  q?: number;
+  p?: string | null;
+  lp?: string | null;
+  n?: string | null;
+  g?: string;
+}
+
+export type Planned = Required<Omit<PushPayload, 'listingId'>>;
+
+export function planned(listing: Pick<ListingRow, 'readAt'>, desired: Desired, generation: string): Planned {
+  return { planAt: listing.readAt, q: desired.quantity, p: desired.price?.salePrice ?? null, lp: desired.price?.listPrice ?? null, n: desired.price?.note ?? null, g: generation };
+}
+
+/** The values a payload carries, as the push uses them. */
+export function carriedDesired(c: Planned): Pick<Desired, 'quantity' | 'price'> {
+  return { quantity: c.q, price: c.p === null ? null : { salePrice: c.p, listPrice: c.lp ?? c.p, note: c.n, rulePrice: c.p, floor: null, ceiling: null } };
+}
+
+export function pushSpec(accountId: number, listingId: number, priority: number, runAt?: Date, carried?: Planned): JobSpec {
   return {
     queue: queueOf(accountId),
     type: JOB.stockPricePush,
-    payload: { listingId },
+    payload: { listingId, ...carried } satisfies PushPayload,
     dedupeKey: `sp:${listingId}`,
     priority,
     ...(runAt ? { runAt } : {}),
@@ -52,14 +80,23 @@ export function pushSpec(accountId: number, listingId: number, priority: number,
   };
 }
 
-/** Jobs for every listing (of one account) whose values differ from what was last confirmed. */
+/**
+ * Jobs for every listing (of one account) whose values differ from what was last confirmed, carrying
+ * the values computed. A listing with a push in flight gets a plain job instead: the push finds it in
+ * flight and marks it, and settling that push re-plans it (values never land out of order).
+ */
 export function planDifferences(account: AccountView, listings: readonly ListingRow[], ctx: DesiredContext, calc: DesiredCalculator): JobSpec[] {
   if (!account.enabled || (!account.flows.stock && !account.flows.price)) return [];
   const specs: JobSpec[] = [];
   for (const l of listings) {
-    if (l.state !== 'active' || inFlight(l, account.settings.sync.push.staleAfterMs)) continue;
-    const diff = difference(account, l, calc.compute(ctx, l));
-    if (diff) specs.push(pushSpec(account.id, l.id, diff.priority));
+    if (l.state !== 'active') continue;
+    if (inFlight(l, account.settings.sync.push.staleAfterMs)) {
+      specs.push(pushSpec(account.id, l.id, PRIORITY.increase));
+      continue;
+    }
+    const desired = calc.compute(ctx, l);
+    const diff = difference(account, l, desired);
+    if (diff) specs.push(pushSpec(account.id, l.id, diff.priority, undefined, planned(l, desired, ctx.generation)));
   }
   return specs;
 }

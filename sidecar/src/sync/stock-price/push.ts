@@ -1,21 +1,22 @@
 import type { Knex } from 'knex';
-import { rawRows, rawWrite } from '../../db/raw';
+import { placeholders, rawRows, rawWrite } from '../../db/raw';
 import type { AsyncHandle, ItemResult, StockPriceUpdate } from '../../marketplaces/contract';
 import { enqueueMany } from '../queue/enqueue';
 import { inTransaction } from '../queue/sql';
 import type { JobSpec } from '../queue/types';
-import { DEFAULT_SAFETY_RULE } from '../rules/schema';
+import { DEFAULT_SAFETY_RULE, type SafetyRule } from '../rules/schema';
 import type { AccountView } from '../accounts/store';
 import type { BatchOutcome } from './batcher';
 import { beat, itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, PRIORITY, queueOf, type EngineDeps } from './deps';
 import { inFlight, listingsByIds, type ListingRow } from './listings';
-import { difference, planDifferences, pushSpec, samePrice, type Difference } from './plan';
+import { carriedDesired, difference, planDifferences, pushSpec, samePrice, type Difference, type Planned } from './plan';
 import { bulkUpdateListings } from './sql';
+import { changedSincePlanned, markInFlight, newerJobs } from './fresh';
 
 /**
- * The stock & price push: a batch of listing ids (from the batcher) → fresh desired values → the
- * price-change cap → one marketplace request → per-item outcomes (now, or through a poll job for async
- * marketplaces). Last-pushed values are written only once the marketplace confirmed them; per-item
+ * The stock & price push: a batch of listing ids (from the batcher) with the values planned for them
+ * (checked to be still current, else computed afresh) → the price-change cap → one marketplace
+ * request → per-item outcomes (now, or through a poll job for async marketplaces). Last-pushed values are written only once the marketplace confirmed them; per-item
  * failures are retried with backoff or quarantine the listing with the reason, never dropped.
  */
 
@@ -28,50 +29,50 @@ interface SentItem {
 
 const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
-export async function flushStockPrice(deps: EngineDeps, accountId: number, listingIds: number[]): Promise<BatchOutcome> {
+export async function flushStockPrice(deps: EngineDeps, accountId: number, listingIds: number[], carried: ReadonlyMap<number, Planned> = new Map()): Promise<BatchOutcome> {
   const none: BatchOutcome = { errors: new Map() };
   const account = await deps.accounts.get(accountId);
   if (!account || !account.enabled || (!account.flows.stock && !account.flows.price)) return none;
-  const listings = await listingsByIds(deps.knex, listingIds);
-  const ctx = await deps.desired.prepare(account, listings);
+  const withValues = listingIds.filter((id) => carried.has(id));
+  const [listings, basics, superseded, unplanned] = await Promise.all([
+    listingsByIds(deps.knex, listingIds),
+    deps.desired.basics(account),
+    newerJobs(deps.knex, accountId, withValues),
+    changedSincePlanned(deps.knex, withValues),
+  ]);
   const stale = account.settings.sync.push.staleAfterMs;
-  const diffs: Difference[] = [];
+  const sendable: ListingRow[] = [];
+  const deferred: number[] = [];
   for (const l of listings) {
-    if (l.state !== 'active' || inFlight(l, stale, true)) continue;
-    const d = difference(account, l, deps.desired.compute(ctx, l));
+    if (l.state !== 'active') continue;
+    if (inFlight(l, stale, true)) deferred.push(l.id);
+    else sendable.push(l);
+  }
+  if (deferred.length) await markInFlight(deps, accountId, deferred);
+  // Values planned moments ago are sent as they are, unless something may have changed since: then (and
+  // for jobs that carry no values) they are computed from fresh reads, as before.
+  const diffs: Difference[] = [];
+  const recompute: ListingRow[] = [];
+  for (const l of sendable) {
+    const c = carried.get(l.id);
+    if (!c || c.g !== basics.generation || superseded.has(l.id) || unplanned.has(l.id)) {
+      recompute.push(l);
+      continue;
+    }
+    const d = difference(account, l, carriedDesired(c));
     if (d) diffs.push(d);
+  }
+  if (recompute.length) {
+    const ctx = await deps.desired.prepare(account, recompute);
+    for (const l of recompute) {
+      const d = difference(account, l, deps.desired.compute(ctx, l));
+      if (d) diffs.push(d);
+    }
   }
   if (diffs.length === 0) return none;
 
-  const accountSafety = ctx.rules.account.safety ?? DEFAULT_SAFETY_RULE;
+  await applyPriceCap(deps, accountId, basics.rules.account.safety ?? DEFAULT_SAFETY_RULE, diffs);
   const prepared = await inTransaction(deps.knex, async (trx) => {
-    const capped = diffs.filter((d) => d.priceChanged && d.listing.lastPushedPrice !== null && !samePrice(d.listing.approvedPrice, d.desired.price!.salePrice));
-    const held: Difference[] = [];
-    if (capped.length) {
-      // One writer at a time per account decides the price-change cap (stock-only batches need no turn).
-      await rawRows(trx, 'SELECT id FROM meschain_marketplaces WHERE id = ? FOR UPDATE', [accountId]);
-      const [[recent], [total]] = await Promise.all([
-        rawRows<{ n: number }>(trx, 'SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND price_changed_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE', [
-          accountId,
-          accountSafety.priceChangeWindowMinutes,
-        ]),
-        rawRows<{ n: number }>(trx, "SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND state = 'active'", [accountId]),
-      ]);
-      const allowance = Math.max(accountSafety.priceChangeAllowance, Math.floor((Number(total!.n) * accountSafety.maxPriceChangeShare) / 100));
-      const room = Math.max(0, allowance - Number(recent!.n));
-      for (const d of capped.slice(room)) {
-        d.priceChanged = false;
-        held.push(d);
-      }
-      if (held.length) {
-        const reason = `price change held: ${Number(recent!.n) + room} of ${Number(total!.n)} listings already got a new price in the last ${accountSafety.priceChangeWindowMinutes} min (limit ${accountSafety.maxPriceChangeShare}%, at least ${accountSafety.priceChangeAllowance}); release it to send / fiyat değişikliği sınırı aşıldı, göndermek için onaylayın`;
-        await bulkUpdateListings(
-          trx,
-          held.map((d) => ({ id: d.listing.id, held_price: d.desired.price!.salePrice, hold_reason: reason })),
-          { set: ['held_price', 'hold_reason'] },
-        );
-      }
-    }
     const send = diffs.filter((d) => d.quantityChanged || d.priceChanged);
     if (send.length === 0) return null;
     // A retry carries the listing's whole state (quantity and price), not only what changed: Trendyol
@@ -143,6 +144,45 @@ export async function flushStockPrice(deps: EngineDeps, accountId: number, listi
   }
   await recordSubmission(deps, account, prepared.batchId, prepared.items, outcome.results, outcome.pending);
   return none;
+}
+
+/**
+ * The price-change cap: of the batch's new prices (not owner-approved ones), only as many as the account's
+ * budget has room for go out; the rest are held with the reason. One writer at a time per account decides
+ * (stock-only batches need no turn), in a short transaction of its own that also stamps the prices it
+ * lets through, so the next writer counts them even before their batch is written. A batch that then
+ * fails to go out has used budget for nothing: the cap errs on the side of sending fewer prices.
+ */
+async function applyPriceCap(deps: EngineDeps, accountId: number, safety: SafetyRule, diffs: Difference[]): Promise<void> {
+  const capped = diffs.filter((d) => d.priceChanged && d.listing.lastPushedPrice !== null && !samePrice(d.listing.approvedPrice, d.desired.price!.salePrice));
+  if (capped.length === 0) return;
+  await inTransaction(deps.knex, async (trx) => {
+    await rawRows(trx, 'SELECT id FROM meschain_marketplaces WHERE id = ? FOR UPDATE', [accountId]);
+    const [[recent], [total]] = await Promise.all([
+      rawRows<{ n: number }>(trx, 'SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND price_changed_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE', [
+        accountId,
+        safety.priceChangeWindowMinutes,
+      ]),
+      rawRows<{ n: number }>(trx, "SELECT COUNT(*) AS n FROM meschain_listings WHERE marketplace_id = ? AND state = 'active'", [accountId]),
+    ]);
+    const allowance = Math.max(safety.priceChangeAllowance, Math.floor((Number(total!.n) * safety.maxPriceChangeShare) / 100));
+    const room = Math.max(0, allowance - Number(recent!.n));
+    const granted = capped.slice(0, room).map((d) => d.listing.id);
+    const held = capped.slice(room);
+    if (granted.length) await rawWrite(trx, `UPDATE meschain_listings SET price_changed_at = UTC_TIMESTAMP(3) WHERE id IN (${placeholders(granted.length)})`, granted);
+    if (held.length) {
+      const reason = `price change held: ${Number(recent!.n) + room} of ${Number(total!.n)} listings already got a new price in the last ${safety.priceChangeWindowMinutes} min (limit ${safety.maxPriceChangeShare}%, at least ${safety.priceChangeAllowance}); release it to send / fiyat değişikliği sınırı aşıldı, göndermek için onaylayın`;
+      await bulkUpdateListings(
+        trx,
+        held.map((d) => ({ id: d.listing.id, held_price: d.desired.price!.salePrice, hold_reason: reason })),
+        { set: ['held_price', 'hold_reason'] },
+      );
+    }
+    return held;
+  }).then((held) => {
+    // Only once committed: a deadlock retry runs the decision again from the start.
+    for (const d of held) d.priceChanged = false;
+  });
 }
 
 async function abandonBatch(knex: Knex, batchId: number, error: string): Promise<void> {
@@ -249,7 +289,7 @@ function judge(item: SentItem, r: ItemResult | undefined): Verdict {
 async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId: number, items: SentItem[], results: ItemResult[]): Promise<void> {
   const byRef = new Map(results.map((r) => [r.ref, r]));
   const verdicts = items.map((i) => judge(i, byRef.get(String(i.listingId))));
-  const quarantineAfter = (await deps.desired.prepare(account, [])).rules.account.safety?.quarantineAfter ?? DEFAULT_SAFETY_RULE.quarantineAfter;
+  const quarantineAfter = (await deps.desired.basics(account)).rules.account.safety?.quarantineAfter ?? DEFAULT_SAFETY_RULE.quarantineAfter;
   const followUps: JobSpec[] = [];
   const verify: number[] = [];
   let verifyDelay = 0;
@@ -277,6 +317,7 @@ async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId:
         'l.pending_batch_id = NULL',
         'l.pending_at = NULL',
         'l.approved_price = IF(v.p IS NULL, l.approved_price, NULL)',
+        'l.replan_wanted = 0',
         ],
       },
     );
@@ -312,6 +353,7 @@ async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId:
       'l.quarantined_at = IF(v.qr IS NULL, l.quarantined_at, UTC_TIMESTAMP(3))',
       'l.pending_batch_id = NULL',
       'l.pending_at = NULL',
+      'l.replan_wanted = 0',
     ] });
     await rawWrite(trx, "UPDATE meschain_push_batches SET state = 'done', failed_count = ?, finished_at = UTC_TIMESTAMP(3) WHERE id = ?", [failed.length, batchId]);
     if (verify.length) {
@@ -325,7 +367,14 @@ async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId:
         maxAttempts: 20,
       });
     }
-    if (ok.length) followUps.push(replanSpec(account.id, batchId, ok.map((v) => v.item.listingId)));
+    // Only listings a change reached while this batch was out need planning again (markInFlight): the
+    // rest were sent their newest values. Read under this transaction's row locks, so a mark is either
+    // seen here or made after the batch is settled, when its maker plans the listing itself.
+    const changed = ok.filter((v) => {
+      const l = current.get(v.item.listingId);
+      return l !== undefined && l.replanWanted && l.pendingBatchId === batchId;
+    });
+    if (changed.length) followUps.push(replanSpec(account.id, batchId, changed.map((v) => v.item.listingId)));
     if (followUps.length) await enqueueMany(trx, followUps);
   });
   const okCount = verdicts.filter((v) => v.kind === 'ok').length;
@@ -334,10 +383,11 @@ async function settleStockPrice(deps: EngineDeps, account: AccountView, batchId:
 }
 
 /**
- * Values that changed while a batch was in flight were skipped by the planner then; once the batch is
- * settled its listings are planned again. That is a job queued in the settling transaction, not a step
- * after it: a crash between the two would otherwise lose those changes until the next reconciliation.
- * It runs after the commit, so it reads the products as they are once the listings are no longer in flight.
+ * Values that changed while a batch was in flight were not sent then (the listing was marked instead);
+ * once the batch is settled those listings are planned again. That is a job queued in the settling
+ * transaction, not a step after it: a crash between the two would otherwise lose those changes until the
+ * next reconciliation. It runs after the commit, so it reads the products as they are once the listings
+ * are no longer in flight.
  */
 export function replanSpec(accountId: number, batchId: number, listingIds: number[]): JobSpec {
   return { queue: queueOf(accountId), type: JOB.stockPriceReplan, payload: { listingIds }, dedupeKey: `replan:${batchId}`, priority: PRIORITY.poll, maxAttempts: 20 };
@@ -353,47 +403,4 @@ export async function replanListings(deps: EngineDeps, accountId: number, listin
   const specs = planDifferences(account, fresh, ctx, deps.desired);
   if (specs.length) await enqueueMany(deps.knex, specs);
   deps.wake?.(queueOf(accountId));
-}
-
-/** Up to this many listings are read back one by one; more start a reconciliation run (paged reads). */
-const VERIFY_ONE_BY_ONE = 50;
-
-/**
- * After a request was refused as a repeat: read what the marketplace really shows for these listings,
- * take it as the last confirmed values, and push whatever still differs.
- */
-export async function verifyStockPrice(deps: EngineDeps, accountId: number, listingIds: number[], startReconcile: (accountId: number) => Promise<unknown>): Promise<void> {
-  const account = await deps.accounts.require(accountId);
-  const listings = (await listingsByIds(deps.knex, listingIds)).filter((l) => l.state === 'active' && l.pendingBatchId === null);
-  if (listings.length === 0) return;
-  if (listings.length > VERIFY_ONE_BY_ONE) {
-    await startReconcile(accountId);
-    return;
-  }
-  const adapter = await deps.adapters.get(accountId);
-  const withBarcode = listings.filter((l) => l.barcode);
-  const remote = await adapter.fetchListings({ barcodes: withBarcode.map((l) => l.barcode!), size: withBarcode.length });
-  const byBarcode = new Map(remote.items.filter((r) => r.barcode).map((r) => [r.barcode!, r]));
-  const seen = withBarcode.filter((l) => byBarcode.has(l.barcode!));
-  await bulkUpdateListings(
-    deps.knex,
-    seen.map((l) => {
-      const r = byBarcode.get(l.barcode!)!;
-      return { id: l.id, rq: r.quantity ?? null, rp: r.price ?? null, rlp: r.listPrice ?? null };
-    }),
-    {
-      extra: ['rq', 'rp', 'rlp'],
-      fixed: [
-        'l.remote_quantity = v.rq',
-        'l.remote_price = v.rp',
-        'l.remote_checked_at = UTC_TIMESTAMP(3)',
-        'l.last_pushed_quantity = COALESCE(v.rq, l.last_pushed_quantity)',
-        'l.last_pushed_price = COALESCE(v.rp, l.last_pushed_price)',
-        'l.last_pushed_list_price = COALESCE(v.rlp, l.last_pushed_list_price)',
-        'l.last_pushed_at = UTC_TIMESTAMP(3)',
-        'l.last_error = NULL',
-      ],
-    },
-  );
-  await replanListings(deps, accountId, listings.map((l) => l.id));
 }

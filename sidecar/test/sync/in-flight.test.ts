@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { enqueueMany } from '../../src/sync/queue/enqueue';
+import { PREFIX, queueIdle, rows, startWorld, waitFor, type World } from './fixture';
+
+/**
+ * A stock/price push job carries the values the pump planned, and a change that reaches a listing while
+ * a push of it is out is marked on the listing and re-planned once that push settles. These tests hold
+ * batches "in progress" on the sandbox to make the in-flight window wide.
+ */
+
+interface Target {
+  id: number;
+  barcode: string;
+  product_id: number;
+  last_pushed_quantity: number;
+}
+
+describe('stock/price values that change while a push is in flight', function () {
+  this.timeout(300_000);
+  let world: World;
+  let target: Target;
+  let sibling: Target;
+
+  before(async () => {
+    world = await startWorld({ products: 20, rules: { scope: 'account', safety: { maxPriceChangeShare: 100 } } });
+    const run = await world.api<{ runId: number }>('POST', `/api/sync/${world.accountId}/run`, { kind: 'sync' });
+    await waitFor('the first sync', async () => (await world.api<{ run: { state: string } }>('GET', `/api/sync/runs/${run.body.runId}`)).body.run.state === 'done' && queueIdle(world.db.knex, world.accountId));
+    const plain = await rows<Target>(
+      world.db.knex,
+      `SELECT l.id, l.barcode, l.product_id, l.last_pushed_quantity FROM meschain_listings l JOIN ${PREFIX}product p ON p.product_id = l.product_id
+        WHERE l.marketplace_id = ? AND l.state = 'active' AND l.variant_key = '' AND p.subtract = 1 AND p.status = 1 AND l.last_pushed_quantity > 0 ORDER BY l.id LIMIT 2`,
+      [world.accountId],
+    );
+    assert.equal(plain.length, 2, 'two variant-free listings with stock');
+    [target, sibling] = plain as [Target, Target];
+  });
+  after(async () => world?.close());
+
+  const pending = async (id: number) => (await rows<{ pending_batch_id: number | null; replan_wanted: number }>(world.db.knex, 'SELECT pending_batch_id, replan_wanted FROM meschain_listings WHERE id = ?', [id]))[0]!;
+
+  it('sends the newer value after the batch settles, re-planning only the listing that changed', async () => {
+    const onSandbox = (barcode: string) => world.sandbox.control.product(barcode)!.quantity;
+    const first = target.last_pushed_quantity + 5;
+    // Results of the first batch stay "in progress" for a while: the listing is in flight meanwhile.
+    world.sandbox.control.updateSettings({ batchDelayMs: 2500 });
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = ? WHERE product_id = ?`, [first, target.product_id]);
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = quantity + 1 WHERE product_id = ?`, [sibling.product_id]);
+    await waitFor('both listings in flight', async () => (await pending(target.id)).pending_batch_id !== null && (await pending(sibling.id)).pending_batch_id !== null, 30_000, 20);
+    const batchId = (await pending(target.id)).pending_batch_id;
+
+    world.sandbox.control.updateSettings({ batchDelayMs: 20 });
+    const second = first - 2;
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = ? WHERE product_id = ?`, [second, target.product_id]);
+    await waitFor('the change marked on the in-flight listing', async () => {
+      const p = await pending(target.id);
+      return p.replan_wanted === 1 || (p.pending_batch_id !== null && p.pending_batch_id !== batchId) || onSandbox(target.barcode) === second;
+    }, 30_000, 20);
+
+    await waitFor('the newer value on the sandbox', async () => onSandbox(target.barcode) === second, 60_000, 50);
+    await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
+    assert.equal(onSandbox(sibling.barcode), sibling.last_pushed_quantity + 1, 'the sibling got its value once');
+    const p = await pending(target.id);
+    assert.equal(p.replan_wanted, 0, 'the mark is cleared once re-planned');
+    assert.equal(p.pending_batch_id, null);
+
+    const replans = await rows<{ payload: string }>(world.db.knex, "SELECT CAST(payload AS CHAR) AS payload FROM meschain_jobs WHERE type = 'sp.replan' AND dedupe_key = ?", [`replan:${batchId}`]);
+    assert.equal(replans.length, 1, 'settling the batch queued one re-plan');
+    assert.deepEqual((JSON.parse(replans[0]!.payload) as { listingIds: number[] }).listingIds, [target.id], 'only the listing that changed in flight is re-planned');
+    const [last] = await rows<{ last_pushed_quantity: number }>(world.db.knex, 'SELECT last_pushed_quantity FROM meschain_listings WHERE id = ?', [target.id]);
+    assert.equal(last!.last_pushed_quantity, second);
+  });
+
+  it('sends values computed afresh when a captured change was not planned yet, never the carried ones', async () => {
+    const before = world.sandbox.control.product(target.barcode)!.quantity;
+    const want = before + 4;
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = ? WHERE product_id = ?`, [want, target.product_id]);
+    // A push job carrying an outdated plan (as if planned just before the change above) and a change row
+    // the pump has not read yet: the push must notice and compute the value itself.
+    await world.db.knex.raw("INSERT INTO meschain_change_log (entity, entity_id, product_id, op, source) VALUES ('product', ?, ?, 'U', 'trigger')", [target.product_id, target.product_id]);
+    await enqueueMany(world.db.knex, [
+      {
+        queue: `marketplace:${world.accountId}`,
+        type: 'sp.push',
+        dedupeKey: `sp:${target.id}`,
+        payload: { listingId: target.id, planAt: 1, q: before + 1000, p: null, lp: null, n: null, g: 'outdated' },
+        priority: 10,
+      },
+    ]);
+    await waitFor('the fresh value on the sandbox', async () => world.sandbox.control.product(target.barcode)!.quantity === want, 60_000, 50);
+    await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
+    assert.equal(world.sandbox.control.product(target.barcode)!.quantity, want, 'the carried (outdated) value never went out');
+  });
+
+  it('keeps the newest plan when two plans of one listing meet in the queue, and a plain job over any', async () => {
+    const queue = `marketplace:${world.accountId}-merge-test`;
+    const spec = (payload: Record<string, unknown>) => ({ queue, type: 'sp.push', dedupeKey: 'sp:1', payload: { listingId: 1, ...payload }, priority: 40, runAt: new Date(Date.now() + 3_600_000) });
+    const payload = async () => JSON.parse((await rows<{ p: string }>(world.db.knex, 'SELECT CAST(payload AS CHAR) AS p FROM meschain_jobs WHERE queue = ?', [queue]))[0]!.p) as Record<string, unknown>;
+    await enqueueMany(world.db.knex, [spec({ planAt: 2_000_000, q: 2 })]);
+    await enqueueMany(world.db.knex, [spec({ planAt: 1_000_000, q: 1 })]);
+    assert.equal((await payload()).q, 2, 'an older plan committed later does not replace a newer one');
+    await enqueueMany(world.db.knex, [spec({ planAt: 3_000_000, q: 3 })]);
+    assert.equal((await payload()).q, 3, 'a newer plan replaces an older one');
+    await enqueueMany(world.db.knex, [spec({})]);
+    assert.equal((await payload()).planAt, undefined, 'a plain job (compute when run) replaces a plan');
+    await enqueueMany(world.db.knex, [spec({ planAt: 4_000_000, q: 4 })]);
+    assert.equal((await payload()).planAt, undefined, 'and is not replaced by one');
+    await world.db.knex.raw('DELETE FROM meschain_jobs WHERE queue = ?', [queue]);
+  });
+});
