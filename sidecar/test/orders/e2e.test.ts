@@ -281,6 +281,28 @@ describe('orders end to end: Trendyol sandbox ⇄ sidecar ⇄ OpenCart', functio
     assert.equal((await api('GET', '/api/orders/held')).body.held.some((h: { remoteOrderId: string }) => h.remoteOrderId === pkg.orderNumber), false);
   });
 
+  it('a burst of 40 orders, webhooks racing the poll (page batch or one by one), makes 40 OpenCart orders and takes the stock once', async () => {
+    const before = await stockOf(db.knex, prefix);
+    const ids = sandbox.control.createOrders({ count: 40, barcodes: [IPHONE.barcode, CANON.blue.barcode], quantity: 1, seed: 3 });
+    const packages = sandbox.control.packages().filter((p) => ids.includes(p.id as number)) as Array<{ orderNumber: string; lines: Array<{ barcode: string }> }>;
+    const numbers = packages.map((p) => p.orderNumber);
+    assert.equal(new Set(numbers).size, 40);
+    const imported = async () => {
+      const rows = (await db.knex('meschain_order_groups').select('oc_order_id').where({ marketplace_id: accountId, state: 'imported' }).whereIn('remote_order_id', numbers).whereNotNull('oc_order_id')) as Array<{
+        oc_order_id: number;
+      }>;
+      return rows.length === 40 && rows;
+    };
+    const rows = await waitFor('40 imported orders', imported, { tries: 600 });
+    assert.equal(new Set(rows.map((r) => r.oc_order_id)).size, 40, 'one OpenCart order per marketplace order');
+    await waitFor('every status applied', async () => (await db.knex(`${prefix}order`).whereIn('order_id', rows.map((r) => r.oc_order_id)).where('order_status_id', 0)).length === 0);
+    const iphones = packages.filter((p) => p.lines[0]!.barcode === IPHONE.barcode).length;
+    assert.ok(iphones > 0 && iphones < 40, 'both products were ordered');
+    assert.deepEqual(await stockOf(db.knex, prefix), { ...before, iphone: before.iphone - iphones, canon: before.canon - (40 - iphones), blue: before.blue - (40 - iphones) });
+    const [history] = (await db.knex(`${prefix}order_history`).whereIn('order_id', rows.map((r) => r.oc_order_id)).count({ n: '*' })) as Array<{ n: number }>;
+    assert.equal(Number(history!.n), 40, 'one history row each');
+  });
+
   it('the same webhook delivered 3 times at once creates one order', async () => {
     const template = sandbox.control.packages().find((p) => p.id === firstPackage) as Record<string, unknown>;
     const body = { ...template, id: 987654321, orderNumber: '555000111', status: 'Created', shipmentPackageStatus: 'Created', cargoTrackingNumber: null, lastModifiedDate: Date.now() };
