@@ -11,6 +11,7 @@ import * as m009 from './20261126_009_listing_codes';
 import * as m010 from './20261126_010_package_actions';
 import * as m011 from './20261126_011_ledger_move';
 import * as m012 from './20261126_012_sync_replan';
+import * as m013 from './20261126_013_package_action_key';
 import * as opencartWrites from './20261125_003_opencart_writes';
 
 export type { MigrationContext };
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<[string, MeschainMigration]> = [
   ['20261126_010_package_actions', m010],
   ['20261126_011_ledger_move', m011],
   ['20261126_012_sync_replan', m012],
+  ['20261126_013_package_action_key', m013],
 ];
 
 /** Knex migration source that hands each migration the OpenCart prefix as well as knex. */

@@ -363,6 +363,31 @@ describe('orders end to end: Trendyol sandbox ⇄ sidecar ⇄ OpenCart', functio
     assert.equal(bad.status, 64);
   });
 
+  it('with acknowledgeOnImport on, the package of an imported order becomes Picking on the sandbox once, and reading Picking back changes nothing', async () => {
+    const on = await api('PUT', `/api/orders/settings/${accountId}`, { acknowledgeOnImport: true });
+    assert.equal(on.status, 200);
+    assert.equal(on.body.settings.acknowledgeOnImport, true);
+    try {
+      const pkg = sandboxOrder([{ barcode: IPHONE.barcode, quantity: 1 }]);
+      const id = await waitFor('the OpenCart order', () => ocOrderOf(pkg.orderNumber));
+      const sandboxPackage = () => sandbox.control.packages().find((x) => x.id === pkg.id) as { status: string; packageHistories: Array<{ status: string }> };
+      await waitFor('Picking at the sandbox', async () => sandboxPackage().status === 'Picking');
+      // The webhook for Picking and the next poll bring it back as 'processing'.
+      await waitFor('Picking read back', async () => (await db.knex('meschain_order_groups').first('status').where({ marketplace_id: accountId, remote_order_id: pkg.orderNumber }))?.status === 'processing');
+      const shipments = await waitFor('the ack marked sent', async () => {
+        const r = await api('GET', `/api/orders/${id}`);
+        return r.body.shipments.length > 0 && r.body.shipments.every((s: { state: string }) => s.state !== 'pending') && r.body.shipments;
+      });
+      assert.deepEqual(shipments.map((s: { action: string; state: string }) => [s.action, s.state]), [['ack', 'sent']]);
+      assert.equal(sandboxPackage().packageHistories.filter((h) => h.status === 'Picking').length, 1, 'Picking set once');
+      // 'processing' maps to the status the order already has (Processing): no second history row.
+      assert.equal(await statusOf(id), 2);
+      assert.deepEqual((await db.knex(`${prefix}order_history`).select('order_status_id').where('order_id', id)).map((h: { order_status_id: number }) => h.order_status_id), [2]);
+    } finally {
+      await api('PUT', `/api/orders/settings/${accountId}`, {});
+    }
+  });
+
   it('a silent flow degrades /health and opens an alert instead of failing quietly', async () => {
     // Stock push is switched on for this account, the engine of this build does record stock-push
     // heartbeats (here: for some other account), but none comes for this one: silence.

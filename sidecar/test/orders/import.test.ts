@@ -136,6 +136,23 @@ describe('orders in: import into OpenCart', () => {
     assert.equal(claims[0].state, 'imported');
   });
 
+  it('many concurrent deliveries of new orders never deadlock into an error: each order once, none held', async () => {
+    // Each delivery waits on the others' leases while they write; the writer's own locks on the group row
+    // must never turn that wait into a deadlock that fails (and would hold) a delivery.
+    const before = await stockOf(db.knex, prefix);
+    const ordersBefore = await orderCount(db.knex, prefix);
+    // Rounds of two orders delivered twice each at once: within what the test pool holds (a write needs two connections).
+    const outcomes = [];
+    for (let round = 0; round < 12; round++) {
+      const pair = [0, 1].map((i) => order(`TY-RACE-${round}-${i}`, [{ packageId: `P-RACE-${round}-${i}`, status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]));
+      outcomes.push(...(await Promise.all(pair.flatMap((o) => [importOrder(env, account, o), importOrder(env, account, o)]))));
+    }
+    assert.deepEqual([...new Set(outcomes.map((x) => x.state))], ['imported']);
+    assert.equal(outcomes.filter((x) => x.created).length, 24);
+    assert.equal(await orderCount(db.knex, prefix), ordersBefore + 24);
+    assert.equal((await stockOf(db.knex, prefix)).iphone, before.iphone - 24);
+  });
+
   it('a crash right after createOrder (claim token written, group not yet updated) is finished, not duplicated', async () => {
     const o = order('TY-1010', [{ packageId: 'P-10', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]);
     const ordersBefore = await orderCount(db.knex, prefix);

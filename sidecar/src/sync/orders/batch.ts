@@ -5,6 +5,7 @@ import { fromUnits } from '../../db/opencart/money';
 import { caseOf } from '../../db/opencart/sql';
 import { placeholders, rawRows, rawWrite } from '../../db/raw';
 import type { MarketplaceOrder, OrderLine } from '../../marketplaces/types';
+import { queueAcks } from '../status-out/ack';
 import { desiredLines, groupStatus, kindOf, type DesiredLine } from './build';
 import { buildCreateInput, type AccountRef } from './create';
 import { LineMatcher, type MatchedLine } from './match';
@@ -165,7 +166,8 @@ async function importLeased(env: OrderEnv, account: AccountRef, candidates: Mark
       w.orderId = c.orderId;
       return writtenLines(w, c.orderProductIds);
     });
-    await insertLines(trx, lines);
+    // The group rows first: the lines' foreign key would take a shared lock on them, and upgrading it
+    // later deadlocks with another worker's lease UPDATE queued in between.
     const [orderSql, orderBindings] = caseOf('id', made.map((w) => [w.groupId, w.orderId]));
     const [statusSql, statusBindings] = caseOf('id', made.map((w) => [w.groupId, w.target]));
     await rawWrite(
@@ -174,6 +176,7 @@ async function importLeased(env: OrderEnv, account: AccountRef, candidates: Mark
         WHERE id IN (${placeholders(made.length)})`,
       [...orderBindings, ...statusBindings, ...made.map((w) => w.groupId)],
     );
+    await insertLines(trx, lines);
   });
   await step('lines');
 
@@ -206,6 +209,8 @@ async function importLeased(env: OrderEnv, account: AccountRef, candidates: Mark
       `UPDATE ${PACKAGES} SET state = 'imported', oc_order_id = ${orderSql}, hold_reason = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id IN (${placeholders(packages.length)})`,
       [...orderBindings, ...packages.map(([id]) => id)],
     );
+    // With the packages marked imported, as the single path does (status-out/ack.ts).
+    await queueAcks(trx, settings, account, finished.map((w) => ({ groupId: w.groupId, ocOrderId: w.orderId!, packages: w.packages })));
   });
   env.logger.info({ accountId: account.id, orders: finished.length }, 'marketplace orders imported as a batch');
   return finished.map((w) => ({ groupId: w.groupId, remoteOrderId: w.order.orderId, state: 'imported', ocOrderId: w.orderId!, created: true, heldReasons: [] }));

@@ -114,8 +114,10 @@ export async function createStoreOrder(
   const { orderId } = await createOrder(ctx, input);
   const lines = await writtenLines(ctx, orderId, group.id, desired, settings);
   await ctx.knex.transaction(async (trx) => {
-    await insertLines(trx, lines);
+    // The group row first: the lines' foreign key would take a shared lock on it, and upgrading that
+    // later deadlocks with another delivery's lease UPDATE queued in between.
     await trx('meschain_order_groups').where({ id: group.id }).update({ oc_order_id: orderId, state: 'imported', updated_at: trx.raw('UTC_TIMESTAMP(3)') });
+    await insertLines(trx, lines);
   });
   return orderId;
 }

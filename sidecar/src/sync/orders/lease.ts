@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { rawWrite } from '../../db/raw';
+import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, errno, rawWrite } from '../../db/raw';
 
 /**
  * Serialises all work on one marketplace order (its group row) across workers and processes with a
@@ -19,13 +19,20 @@ const LEASE_SECONDS = 60;
 const EXTEND_EVERY_MS = 20_000;
 
 async function tryAcquire(knex: Knex, groupId: number, token: string): Promise<boolean> {
-  const r = await rawWrite(
-    knex,
-    `UPDATE ${GROUPS} SET locked_by = ?, locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
-      WHERE id = ? AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
-    [token, groupId],
-  );
-  return r.affectedRows === 1;
+  try {
+    const r = await rawWrite(
+      knex,
+      `UPDATE ${GROUPS} SET locked_by = ?, locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
+        WHERE id = ? AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
+      [token, groupId],
+    );
+    return r.affectedRows === 1;
+  } catch (err) {
+    // The holder's transaction locks the row too: losing a deadlock or a lock wait to it means "busy".
+    const code = errno(err);
+    if (code === ER_LOCK_DEADLOCK || code === ER_LOCK_WAIT_TIMEOUT) return false;
+    throw err;
+  }
 }
 
 export async function withGroupLease<T>(knex: Knex, groupId: number, fn: () => Promise<T>, waitMs = 90_000): Promise<T> {

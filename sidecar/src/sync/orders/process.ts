@@ -4,6 +4,7 @@ import { toUnits } from '../../db/opencart/money';
 import type { MarketplaceOrder, OrderLine } from '../../marketplaces/types';
 import type { Logger } from '../../util/logger';
 import { reservePackage, settlePackage, type ReservationTarget } from '../reservations';
+import { queueAcks } from '../status-out/ack';
 import { applyAdjustment, pendingAdjustments, planAdjustment } from './adjust';
 import { desiredLines, groupStatus, kindOf, type DesiredLine } from './build';
 import { createStoreOrder, orderComment, type AccountRef } from './create';
@@ -188,12 +189,14 @@ async function reconcile(env: OrderEnv, account: AccountRef, groupId: number): P
   group = (await groupById(knex, groupId))!;
   const orderId = group.ocOrderId;
   const state: GroupRow['state'] = orderId !== null ? 'imported' : awaiting.length ? 'reserved' : 'cancelled';
-  // Bookkeeping only (every store write is done): one commit instead of four.
+  // Bookkeeping only (every store write is done): one commit instead of four. A package becoming part of
+  // the imported order gets its ack queued in the same commit (status-out/ack.ts), so none is lost or doubled.
   await knex.transaction(async (trx) => {
     await setPackages(trx, live.map((p) => p.id), { state: orderId !== null ? 'imported' : 'claimed', oc_order_id: orderId, hold_reason: null });
     await setPackages(trx, awaiting.map((p) => p.id), { state: 'reserved', hold_reason: null });
     await setPackages(trx, ended.map((p) => p.id), { state: 'cancelled', oc_order_id: orderId, hold_reason: null });
     await updateGroup(trx, groupId, { state });
+    if (orderId !== null) await queueAcks(trx, settings, account, [{ groupId, ocOrderId: orderId, packages: live.filter((p) => p.state !== 'imported') }]);
   });
   return { groupId, remoteOrderId: group.remoteOrderId, state, ocOrderId: orderId, created, heldReasons: [] };
 }

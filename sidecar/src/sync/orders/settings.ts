@@ -56,6 +56,13 @@ export const orderSettingsSchema = z.strictObject({
    * yet shipped are cancelled on the marketplace with this reason. null: leave the marketplace alone.
    */
   storeCancelReason: z.enum(['out_of_stock', 'customer_request', 'pricing_error', 'other']).nullable().default('out_of_stock'),
+  /**
+   * Acknowledge each package on the marketplace once it is part of an imported OpenCart order (Trendyol:
+   * status "Picking"; needs the status-out flow). Off by default: on Trendyol it takes away the buyer's
+   * own cancel button, a business decision for the store owner. Where the marketplace has no such step:
+   * nothing happens.
+   */
+  acknowledgeOnImport: z.boolean().default(false),
   paymentMethodTitle: z.string().min(1).max(128).optional(),
   paymentMethodCode: z.string().min(1).max(128).optional(),
   shippingMethodTitle: z.string().min(1).max(128).optional(),

@@ -3,8 +3,12 @@ import { rawRows, rawWrite } from '../../db/raw';
 
 /**
  * Package actions waiting to reach the marketplace (meschain_shipments): a tracking number ('ship', one
- * row per package and number) or a cancellation the store made ('cancel', one row per package, no number).
+ * row per package and number), a cancellation the store made ('cancel', one row per package, no number)
+ * or the acknowledgement of an imported package ('ack', Trendyol "Picking", one row per package, no
+ * number; see ack.ts). The unique key includes the action (migration 013).
  */
+
+export type PackageAction = 'ship' | 'cancel' | 'ack';
 
 export const SHIPMENTS = 'meschain_shipments';
 
@@ -13,13 +17,15 @@ export interface ShipmentRow {
   groupId: number;
   ocOrderId: number;
   remotePackageId: string;
-  action: 'ship' | 'cancel';
-  /** '' for a cancellation. */
+  action: PackageAction;
+  /** '' for a cancellation or an acknowledgement. */
   trackingNumber: string;
   carrier: string | null;
-  source: 'history' | 'api';
+  /** import: queued by the order import (an ack). */
+  source: 'history' | 'api' | 'import';
   orderHistoryId: number | null;
-  state: 'pending' | 'sent' | 'failed';
+  /** skipped: an ack no longer worth sending (the package moved on before it went out). */
+  state: 'pending' | 'sent' | 'failed' | 'skipped';
   attempts: number;
   lastError: string | null;
   sentAt: string | null;
@@ -31,7 +37,7 @@ function toRow(r: Record<string, unknown>): ShipmentRow {
     groupId: Number(r.group_id),
     ocOrderId: Number(r.oc_order_id),
     remotePackageId: String(r.remote_package_id),
-    action: r.action === 'cancel' ? 'cancel' : 'ship',
+    action: r.action === 'cancel' || r.action === 'ack' ? r.action : 'ship',
     trackingNumber: String(r.tracking_number),
     carrier: (r.carrier as string | null) ?? null,
     source: r.source as ShipmentRow['source'],
@@ -72,6 +78,22 @@ export async function addCancels(knex: Knex, fields: { groupId: number; ocOrderI
   }
 }
 
+/**
+ * Queues an acknowledgement per package, on the caller's connection or transaction (the import's
+ * bookkeeping one, so the package is never marked imported without it). Idempotent: the unique key
+ * makes a repeat a no-op, whatever state the first one reached.
+ */
+export async function addAcks(knex: Knex, rows: ReadonlyArray<{ groupId: number; ocOrderId: number; packageId: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await rawWrite(
+    knex,
+    `INSERT INTO ${SHIPMENTS} (group_id, oc_order_id, remote_package_id, action, tracking_number, source)
+     VALUES ${rows.map(() => "(?, ?, ?, 'ack', '', 'import')").join(', ')}
+     ON DUPLICATE KEY UPDATE id = id`,
+    rows.flatMap((r) => [r.groupId, r.ocOrderId, r.packageId]),
+  );
+}
+
 export async function shipmentsOf(knex: Knex, groupId: number, state?: ShipmentRow['state']): Promise<ShipmentRow[]> {
   const q = knex(SHIPMENTS).select('*').where({ group_id: groupId }).orderBy('id');
   if (state) q.where({ state });
@@ -84,6 +106,11 @@ export async function shipmentsOfOrder(knex: Knex, ocOrderId: number): Promise<S
 
 export async function markSent(knex: Knex, id: number): Promise<void> {
   await rawWrite(knex, `UPDATE ${SHIPMENTS} SET state = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) WHERE id = ?`, [id]);
+}
+
+/** An ack the package outran (already past Created, cancelled, or the store shipped/cancelled it): not sent. */
+export async function markSkipped(knex: Knex, id: number, reason: string): Promise<void> {
+  await rawWrite(knex, `UPDATE ${SHIPMENTS} SET state = 'skipped', last_error = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?`, [reason.slice(0, 2000), id]);
 }
 
 export async function markAttempt(knex: Knex, id: number, error: string, final: boolean): Promise<void> {

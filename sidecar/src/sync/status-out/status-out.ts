@@ -10,7 +10,8 @@ import type { MarketplaceAccess, OrderAccount } from '../orders/access';
 import { kindOf } from '../orders/build';
 import { cancelledStatusOf, loadOrderSettings, shippedStatusOf } from '../orders/settings';
 import { groupsByOcOrder, packagesOf, updateGroup, type GroupRow, type PackageRow } from '../orders/store';
-import { addCancels, addShipments, markAttempt, markSent, shipmentsOf, type ShipmentRow } from './shipments';
+import { ackObsolete } from './ack';
+import { addCancels, addShipments, markAttempt, markSent, markSkipped, shipmentsOf, type ShipmentRow } from './shipments';
 import { parseTracking } from './tracking';
 
 /**
@@ -29,6 +30,8 @@ import { parseTracking } from './tracking';
  * A row with the cancelled status (the store cancelled the order in OpenCart, which restocks it) cancels
  * every package not yet shipped on the marketplace too (adapter.cancelLines, all lines, the account's
  * storeCancelReason), so the marketplace does not wait for a shipment that will never come.
+ *
+ * The same sending loop carries the acknowledgements the import queued (ack.ts, adapter.acknowledge).
  */
 
 export const STATUS_OUT_JOB = 'orders.status-out';
@@ -58,6 +61,8 @@ export interface StatusOutResult {
   failed: number;
   /** Attempts that failed for a reason worth retrying (the job is retried with backoff). */
   retrying: number;
+  /** Acks not sent because the package moved on first. */
+  skipped: number;
 }
 
 /** History rows the sidecar itself wrote (their write tokens start with 'mco-'). */
@@ -82,9 +87,9 @@ export function shippablePackages(packages: readonly PackageRow[]): PackageRow[]
 export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Promise<StatusOutResult> {
   const { ctx } = env;
   const [group] = await groupsByOcOrder(ctx.knex, [ocOrderId]);
-  if (!group) return { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  if (!group) return { queued: 0, sent: 0, failed: 0, retrying: 0, skipped: 0 };
   const account = await env.access.account(group.marketplaceId);
-  if (!account) return { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  if (!account) return { queued: 0, sent: 0, failed: 0, retrying: 0, skipped: 0 };
   const settings = await loadOrderSettings(ctx.knex, account.id);
   const shipped = shippedStatusOf(settings);
   const cancelled = settings.storeCancelReason === null ? null : cancelledStatusOf(settings);
@@ -134,25 +139,39 @@ export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Pro
 /** Sends every pending shipment of the order. Throws after recording when a retryable failure remains. */
 export async function sendPending(env: StatusOutEnv, group: GroupRow, account: OrderAccount): Promise<StatusOutResult> {
   const { ctx } = env;
-  const pending = await shipmentsOf(ctx.knex, group.id, 'pending');
-  const result: StatusOutResult = { queued: 0, sent: 0, failed: 0, retrying: 0 };
+  const all = await shipmentsOf(ctx.knex, group.id);
+  const pending = all.filter((s) => s.state === 'pending');
+  const result: StatusOutResult = { queued: 0, sent: 0, failed: 0, retrying: 0, skipped: 0 };
   if (pending.length === 0 || !account.enabled || !account.statusOut) return result;
   const adapter = await env.access.adapter(account.id);
   const settings = await loadOrderSettings(ctx.knex, account.id);
-  const packages = pending.some((s) => s.action === 'cancel') ? await packagesOf(ctx.knex, account.id, group.remoteOrderId) : [];
+  const packages = pending.some((s) => s.action !== 'ship') ? await packagesOf(ctx.knex, account.id, group.remoteOrderId) : [];
+  const packageOf = (s: ShipmentRow) => packages.find((p) => p.remotePackageId === s.remotePackageId);
+  const linesOf = (s: ShipmentRow) => (packageOf(s)?.stored.package.lines ?? []).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+  // An ack after the store has shipped or cancelled the package would be refused (or undo nothing useful).
+  const storeActed = new Set(all.filter((s) => s.action !== 'ack').map((s) => s.remotePackageId));
   let retryError: unknown;
   for (const s of pending) {
     const ref = { orderId: group.remoteOrderId, packageId: s.remotePackageId };
     try {
-      if (s.action === 'cancel') {
-        const lines = (packages.find((p) => p.remotePackageId === s.remotePackageId)?.stored.package.lines ?? []).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+      if (s.action === 'ack') {
+        const obsolete = ackObsolete(settings, packageOf(s), storeActed.has(s.remotePackageId));
+        if (obsolete !== null) {
+          await markSkipped(ctx.knex, s.id, obsolete);
+          result.skipped++;
+          continue;
+        }
+        const lines = linesOf(s);
+        await adapter.acknowledge(ref, lines.length ? lines : undefined);
+      } else if (s.action === 'cancel') {
+        const lines = linesOf(s);
         if (lines.length) await adapter.cancelLines(ref, lines, settings.storeCancelReason ?? 'other');
       } else {
         await adapter.ship(ref, { trackingNumber: s.trackingNumber, ...(s.carrier ? { carrier: s.carrier } : {}) });
       }
       await markSent(ctx.knex, s.id);
       result.sent++;
-      env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, packageId: s.remotePackageId, action: s.action }, s.action === 'cancel' ? 'store cancellation sent to the marketplace' : 'tracking number sent to the marketplace');
+      env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, packageId: s.remotePackageId, action: s.action }, SENT_TEXT[s.action]);
     } catch (err) {
       const retryable = !isMarketplaceError(err) || err.retryable;
       await markAttempt(ctx.knex, s.id, (err as Error).message, !retryable);
@@ -172,7 +191,17 @@ export async function sendPending(env: StatusOutEnv, group: GroupRow, account: O
   return result;
 }
 
+const SENT_TEXT: Record<ShipmentRow['action'], string> = {
+  ship: 'tracking number sent to the marketplace',
+  cancel: 'store cancellation sent to the marketplace',
+  ack: 'imported package acknowledged on the marketplace',
+};
+
 function refusalText(account: OrderAccount, group: GroupRow, s: ShipmentRow, reason: string): string {
+  if (s.action === 'ack') {
+    return `${account.name} refused to acknowledge (Picking) order ${group.remoteOrderId} package ${s.remotePackageId}: ${reason}; nothing to do if the buyer cancelled it meanwhile` +
+      ` / pazaryeri paketi "hazırlanıyor" (Picking) yapmadı; alıcı paketi bu arada iptal ettiyse bir şey yapmanız gerekmez`;
+  }
   return s.action === 'cancel'
     ? `${account.name} refused to cancel order ${group.remoteOrderId} package ${s.remotePackageId}: ${reason} / pazaryeri iptali reddetti; siparişi pazaryeri panelinden iptal edin`
     : `${account.name} refused tracking ${s.trackingNumber} for order ${group.remoteOrderId} package ${s.remotePackageId}: ${reason} / pazaryeri takip numarasını reddetti`;
