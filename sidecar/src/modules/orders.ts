@@ -173,7 +173,8 @@ export function createOrdersModule(options: OrdersModuleOptions = {}): SidecarMo
         }),
         [SWEEP_JOB]: async () => {
           const failed = new Set<number>();
-          for (const g of await groupsWithPending(knex)) {
+          const serving = (await access.accounts()).filter((a) => a.enabled && a.statusOut);
+          for (const g of await groupsWithPending(knex, serving.map((a) => a.id))) {
             try {
               await handleStatusOut({ ctx: ctx.opencart, access, logger }, g.ocOrderId);
             } catch (err) {
@@ -183,7 +184,7 @@ export function createOrdersModule(options: OrdersModuleOptions = {}): SidecarMo
             }
           }
           // The status-out loop ran: a heartbeat for every account it could serve.
-          for (const a of await access.accounts()) if (a.enabled && a.statusOut && !failed.has(a.id)) await recordHeartbeat(knex, a.id, 'statusOut', 'sweep');
+          for (const a of serving) if (!failed.has(a.id)) await recordHeartbeat(knex, a.id, 'statusOut', 'sweep');
         },
       };
 

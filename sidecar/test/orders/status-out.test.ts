@@ -7,7 +7,7 @@ import type { MarketplaceAdapter } from '../../src/marketplaces/contract';
 import type { CancelReason, LineQuantity, PackageRef, Shipment } from '../../src/marketplaces/types';
 import { importOrder, type OrderEnv } from '../../src/sync/orders/process';
 import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
-import { createStatusOutPlanner, handleStatusOut, shipmentsOfOrder, shipOrder, parseTracking } from '../../src/sync/status-out';
+import { addShipments, createStatusOutPlanner, groupsWithPending, handleStatusOut, shipmentsOfOrder, shipOrder, parseTracking } from '../../src/sync/status-out';
 import { listAlerts } from '../../src/sync/heartbeats';
 import { parseOrderSettings } from '../../src/sync/orders/settings';
 import { addAccount, IPHONE, order, setupShop } from './support';
@@ -176,5 +176,15 @@ describe('status out: shipped + tracking number to the marketplace', () => {
       ),
     );
     assert.deepEqual(jobs.map((j) => [j.type, j.dedupeKey, j.payload]), [['orders.status-out', `status-out:${id}`, { ocOrderId: id }]]);
+  });
+  it('the retry sweep picks up pending shipments of the accounts it serves only', async () => {
+    const other = { ...account, id: await addAccount(db.knex, 'Trendyol quiet'), statusOut: false };
+    const mine = await importOrder(env, account, order('TY-2006', [{ packageId: 'P-2006', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]));
+    const theirs = await importOrder(env, other, order('TY-2007', [{ packageId: 'P-2007', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]));
+    for (const o of [mine, theirs]) await addShipments(db.knex, { groupId: o.groupId, ocOrderId: o.ocOrderId!, packageIds: [o.remoteOrderId.replace('TY-', 'P-')], trackingNumber: 'YK1', source: 'api' });
+    const served = (await groupsWithPending(db.knex, [account.id])).map((g) => g.groupId);
+    assert.ok(served.includes(mine.groupId));
+    assert.ok(!served.includes(theirs.groupId), 'an account whose status out is off is not swept');
+    assert.deepEqual(await groupsWithPending(db.knex, []), []);
   });
 });

@@ -121,8 +121,17 @@ export async function markAttempt(knex: Knex, id: number, error: string, final: 
   ]);
 }
 
-/** Groups with shipments still to send (the periodic sweep retries them). */
-export async function groupsWithPending(knex: Knex, limit = 200): Promise<Array<{ groupId: number; ocOrderId: number }>> {
-  const rows = await rawRows<{ group_id: number; oc_order_id: number }>(knex, `SELECT DISTINCT group_id, oc_order_id FROM ${SHIPMENTS} WHERE state = 'pending' ORDER BY group_id LIMIT ?`, [limit]);
+/**
+ * Groups with shipments still to send (the periodic sweep retries them), of the given accounts only: rows
+ * of an account whose status out is off wait there and must not crowd the others out of the sweep.
+ */
+export async function groupsWithPending(knex: Knex, accountIds: readonly number[], limit = 200): Promise<Array<{ groupId: number; ocOrderId: number }>> {
+  if (accountIds.length === 0) return [];
+  const rows = await rawRows<{ group_id: number; oc_order_id: number }>(
+    knex,
+    `SELECT DISTINCT s.group_id, s.oc_order_id FROM ${SHIPMENTS} s JOIN meschain_order_groups g ON g.id = s.group_id
+      WHERE s.state = 'pending' AND g.marketplace_id IN (${accountIds.map(() => '?').join(',')}) ORDER BY s.group_id LIMIT ?`,
+    [...accountIds, limit],
+  );
   return rows.map((r) => ({ groupId: Number(r.group_id), ocOrderId: Number(r.oc_order_id) }));
 }
