@@ -6,9 +6,9 @@ import { ORDER_WRITE_TABLES, tablesAreTransactional } from './engine';
 import { NamedLockSet, orderLockKey, writeLockKey } from './locks';
 import { createOrderSchema, orderHistorySchema, OrderInputError, parseWith, type CreateOrderInput } from './order-input';
 import { loadPlanCatalog, planFromCatalog, type CreatePlan } from './order-plan';
-import { stockDirection, type HistoryPlan } from './order-history';
+import { isPlannedHistoryRow, orderMoves, stockDirection, type HistoryPlan } from './order-history';
 import { WRITES, step, type WriteHooks } from './order-journal';
-import { MOVES, moveInsertRow, type Db, type PlannedMove } from './stock-moves';
+import { MOVES, moveInsertRow, type Db } from './stock-moves';
 import { applyMovesInRounds, writeLedgers } from './stock-batch';
 import { caseOf, rawRows, rawWrite } from './sql';
 import { finishHistoryWrites } from './orders';
@@ -252,7 +252,10 @@ export async function addOrderHistories(ctx: OcContext, changes: readonly BatchS
       const from = current.get(c.orderId)!;
       return { orderId: c.orderId, fromStatusId: from, toStatusId: c.orderStatusId, direction: stockDirection(ctx, from, c.orderStatusId), comment: encodeOcText(c.comment), notify: 0, at };
     });
-    const moves = await plannedMoves(ctx, plans);
+    const moves = await orderMoves(
+      ctx,
+      plans.flatMap((p) => (p.direction === 'none' ? [] : [{ orderId: p.orderId, direction: p.direction }])),
+    );
     // The journal rows and their moves appear together or not at all.
     const ids = await ctx.knex.transaction(async (trx) => {
       const ids = await journal(ctx, trx, go.map((c, i) => ({ token: c.token, kind: 'history' as const, orderId: c.orderId, plan: plans[i] })));
@@ -293,38 +296,6 @@ export async function addOrderHistories(ctx: OcContext, changes: readonly BatchS
   } finally {
     await locks.close();
   }
-}
-
-/** The stock moves of each status change, as planHistory plans them (every line, then its option values). */
-async function plannedMoves(ctx: OcContext, plans: readonly HistoryPlan[]): Promise<Map<number, PlannedMove[]>> {
-  const moving = plans.filter((p) => p.direction !== 'none');
-  const out = new Map<number, PlannedMove[]>();
-  if (moving.length === 0) return out;
-  const t = ctx.table.bind(ctx);
-  const ids = moving.map((p) => p.orderId);
-  const lines = await rawRows<{ order_id: number; order_product_id: number; product_id: number; quantity: number }>(
-    ctx.knex,
-    `SELECT order_id, order_product_id, product_id, quantity FROM \`${t('order_product')}\` WHERE order_id IN (${ids.map(() => '?').join(',')}) ORDER BY order_product_id`,
-    ids,
-  );
-  const options = await rawRows<{ order_product_id: number; product_option_value_id: number }>(
-    ctx.knex,
-    `SELECT order_product_id, product_option_value_id FROM \`${t('order_option')}\` WHERE order_id IN (${ids.map(() => '?').join(',')}) AND product_option_value_id > 0 ORDER BY order_option_id`,
-    ids,
-  );
-  for (const plan of moving) {
-    const sign = plan.direction === 'take' ? -1 : 1;
-    const ref = { reason: plan.direction === 'take' ? 'order' : 'restock', refType: 'oc_order', refId: String(plan.orderId), honourSubtract: true, mode: 'delta' as const };
-    const moves: PlannedMove[] = [];
-    for (const line of lines.filter((l) => Number(l.order_id) === plan.orderId)) {
-      moves.push({ ...ref, target: 'product', targetId: line.product_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
-      for (const o of options.filter((x) => x.order_product_id === line.order_product_id)) {
-        moves.push({ ...ref, target: 'option_value', targetId: o.product_option_value_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
-      }
-    }
-    out.set(plan.orderId, moves);
-  }
-  return out;
 }
 
 async function applyAndLedger(ctx: OcContext, db: Db, moveIds: number[], hooks?: WriteHooks): Promise<void> {
@@ -369,9 +340,6 @@ async function insertHistoryRows(ctx: OcContext, db: Db, items: Array<{ writeId:
     rows.map((r) => r.historyId),
   );
   const byId = new Map(landed.map((r) => [Number(r.order_history_id), r]));
-  const ours = rows.filter((r) => {
-    const row = byId.get(r.historyId);
-    return row && Number(row.order_id) === r.plan.orderId && Number(row.order_status_id) === r.plan.toStatusId && row.comment === r.plan.comment && String(row.date_added) === r.plan.at;
-  });
+  const ours = rows.filter((r) => isPlannedHistoryRow(byId.get(r.historyId), r.plan));
   if (ours.length) await rawWrite(db, `UPDATE ${WRITES} SET history_written = 1, updated_at = UTC_TIMESTAMP(3) WHERE id IN (${ours.map(() => '?').join(',')})`, ours.map((r) => r.writeId));
 }

@@ -51,6 +51,46 @@ interface LineRow {
   quantity: number;
 }
 
+/**
+ * The stock moves of status changes that take or give back stock: for every order line, the product
+ * and then each option value chosen, all by the line's quantity (honouring `subtract` when applied).
+ */
+export async function orderMoves(ctx: OcContext, orders: ReadonlyArray<{ orderId: number; direction: 'take' | 'give' }>): Promise<Map<number, PlannedMove[]>> {
+  const out = new Map<number, PlannedMove[]>();
+  if (orders.length === 0) return out;
+  const t = ctx.table.bind(ctx);
+  const ids = orders.map((o) => o.orderId);
+  const list = ids.map(() => '?').join(',');
+  const lines = await rawRows<LineRow & { order_id: number }>(
+    ctx.knex,
+    `SELECT order_id, order_product_id, product_id, quantity FROM \`${t('order_product')}\` WHERE order_id IN (${list}) ORDER BY order_product_id`,
+    ids,
+  );
+  const options = await rawRows<{ order_product_id: number; product_option_value_id: number }>(
+    ctx.knex,
+    `SELECT order_product_id, product_option_value_id FROM \`${t('order_option')}\` WHERE order_id IN (${list}) AND product_option_value_id > 0 ORDER BY order_option_id`,
+    ids,
+  );
+  for (const { orderId, direction } of orders) {
+    const sign = direction === 'take' ? -1 : 1;
+    const ref = { reason: direction === 'take' ? 'order' : 'restock', refType: 'oc_order', refId: String(orderId), honourSubtract: true, mode: 'delta' as const };
+    const moves: PlannedMove[] = [];
+    for (const line of lines.filter((l) => Number(l.order_id) === orderId)) {
+      moves.push({ ...ref, target: 'product', targetId: line.product_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
+      for (const o of options.filter((x) => x.order_product_id === line.order_product_id)) {
+        moves.push({ ...ref, target: 'option_value', targetId: o.product_option_value_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
+      }
+    }
+    out.set(orderId, moves);
+  }
+  return out;
+}
+
+/** Whether the history row at a reserved id is the one this plan wrote (someone else's may have taken the id). */
+export function isPlannedHistoryRow(row: { order_id: number; order_status_id: number; comment: string; date_added: string } | undefined, plan: HistoryPlan): boolean {
+  return !!row && Number(row.order_id) === plan.orderId && Number(row.order_status_id) === plan.toStatusId && String(row.date_added) === plan.at && row.comment === plan.comment;
+}
+
 /** Journals a status change of one order; the caller holds the order's lock. Returns the journal row. */
 export async function planHistory(
   ctx: OcContext,
@@ -78,24 +118,7 @@ export async function planHistory(
     at: shopNow(ctx),
   };
 
-  const moves: PlannedMove[] = [];
-  if (direction !== 'none') {
-    const sign = direction === 'take' ? -1 : 1;
-    const reason = direction === 'take' ? 'order' : 'restock';
-    const ref = { reason, refType: 'oc_order', refId: String(orderId), honourSubtract: true, mode: 'delta' as const };
-    const lines = await rawRows<LineRow>(ctx.knex, `SELECT order_product_id, product_id, quantity FROM \`${t('order_product')}\` WHERE order_id = ? ORDER BY order_product_id`, [orderId]);
-    const options = await rawRows<{ order_product_id: number; product_option_value_id: number }>(
-      ctx.knex,
-      `SELECT order_product_id, product_option_value_id FROM \`${t('order_option')}\` WHERE order_id = ? AND product_option_value_id > 0 ORDER BY order_option_id`,
-      [orderId],
-    );
-    for (const line of lines) {
-      moves.push({ ...ref, target: 'product', targetId: line.product_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
-      for (const o of options.filter((x) => x.order_product_id === line.order_product_id)) {
-        moves.push({ ...ref, target: 'option_value', targetId: o.product_option_value_id, productId: line.product_id, amount: sign * line.quantity, seq: moves.length });
-      }
-    }
-  }
+  const moves = direction === 'none' ? [] : (await orderMoves(ctx, [{ orderId, direction }])).get(orderId) ?? [];
 
   // The journal row and its moves appear together or not at all.
   const id = await ctx.knex.transaction(async (trx) => {
@@ -152,8 +175,7 @@ async function insertHistoryOnce(db: Db, ctx: OcContext, writeId: number, plan: 
     const row = (await db(table).first('order_id', 'order_status_id', 'comment', 'date_added').where('order_history_id', write.history_id)) as
       | { order_id: number; order_status_id: number; comment: string; date_added: string }
       | undefined;
-    const ours = row && row.order_id === plan.orderId && row.order_status_id === plan.toStatusId && row.date_added === plan.at && row.comment === plan.comment;
-    if (ours) {
+    if (isPlannedHistoryRow(row, plan)) {
       await updateWrite(db, writeId, { history_written: 1 });
       return write.history_id;
     }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addOrderHistories, createOrders, type CreateOrderInput, type WriteHooks } from '../../db/opencart';
 import { fromUnits } from '../../db/opencart/money';
@@ -10,6 +9,7 @@ import { desiredLines, groupStatus, kindOf, type DesiredLine } from './build';
 import { buildCreateInput, type AccountRef } from './create';
 import { LineMatcher, type MatchedLine } from './match';
 import { conversionFor, type Conversion } from './money';
+import { withNewGroupLeases } from './lease';
 import { headerOf, statusComment, type ImportOutcome, type OrderEnv } from './process';
 import { DEFAULT_STATUS_MAP, loadOrderSettings, mapStatus } from './settings';
 import { GROUPS, insertLines, PACKAGES, type LineRow, type PackageRow } from './store';
@@ -32,7 +32,6 @@ import { GROUPS, insertLines, PACKAGES, type LineRow, type PackageRow } from './
 
 /** Below this, the single path is as quick. */
 const MIN_BATCH = 2;
-const LEASE_SECONDS = 120;
 
 export interface BatchImport {
   outcomes: ImportOutcome[];
@@ -65,36 +64,24 @@ export async function importBatch(env: OrderEnv, account: AccountRef, orders: re
   );
   if (candidates.length < MIN_BATCH) return { outcomes: [], rest: [...orders] };
 
-  const lease = randomUUID();
   const ids = candidates.map((o) => o.orderId);
   await rawWrite(knex, `INSERT IGNORE INTO ${GROUPS} (marketplace_id, remote_order_id) VALUES ${ids.map(() => '(?, ?)').join(', ')}`, ids.flatMap((id) => [account.id, id]));
-  await rawWrite(
-    knex,
-    `UPDATE ${GROUPS} SET locked_by = ?, locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
-      WHERE marketplace_id = ? AND remote_order_id IN (${placeholders(ids.length)}) AND oc_order_id IS NULL AND state = 'open'
-        AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
-    [lease, account.id, ...ids],
-  );
-  const keeper = setInterval(() => {
-    void rawWrite(knex, `UPDATE ${GROUPS} SET locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND WHERE locked_by = ?`, [lease]).catch(() => undefined);
-  }, (LEASE_SECONDS * 1000) / 3);
-  keeper.unref();
-  try {
-    const outcomes = await importLeased(env, account, candidates, lease, hooks);
-    const done = new Set(outcomes.map((o) => o.remoteOrderId));
-    return { outcomes, rest: orders.filter((o) => !done.has(o.orderId)) };
-  } finally {
-    clearInterval(keeper);
-    await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE locked_by = ?`, [lease]);
-  }
+  const outcomes = await withNewGroupLeases(knex, account.id, ids, (groups) => importLeased(env, account, candidates, groups, hooks));
+  const done = new Set(outcomes.map((o) => o.remoteOrderId));
+  return { outcomes, rest: orders.filter((o) => !done.has(o.orderId)) };
 }
 
-async function importLeased(env: OrderEnv, account: AccountRef, candidates: MarketplaceOrder[], lease: string, hooks?: WriteHooks): Promise<ImportOutcome[]> {
+async function importLeased(
+  env: OrderEnv,
+  account: AccountRef,
+  candidates: MarketplaceOrder[],
+  groups: Array<{ id: number; remoteOrderId: string; revision: number }>,
+  hooks?: WriteHooks,
+): Promise<ImportOutcome[]> {
   const step = async (name: string) => hooks?.afterStep?.(name);
   const prefixed = (prefix: string): WriteHooks => ({ afterStep: (name) => step(`${prefix}:${name}`) });
   const { ctx } = env;
   const knex = ctx.knex;
-  const groups = await rawRows<{ id: number; remote_order_id: string; revision: number }>(knex, `SELECT id, remote_order_id, revision FROM ${GROUPS} WHERE locked_by = ?`, [lease]);
   if (groups.length < MIN_BATCH) return [];
   // Packages stored already mean an earlier attempt or another delivery: the single path knows how to go on.
   const stored = new Set(
@@ -102,11 +89,11 @@ async function importLeased(env: OrderEnv, account: AccountRef, candidates: Mark
       await rawRows<{ remote_order_id: string }>(
         knex,
         `SELECT DISTINCT remote_order_id FROM ${PACKAGES} WHERE marketplace_id = ? AND remote_order_id IN (${placeholders(groups.length)})`,
-        [account.id, ...groups.map((g) => g.remote_order_id)],
+        [account.id, ...groups.map((g) => g.remoteOrderId)],
       )
     ).map((r) => r.remote_order_id),
   );
-  const groupOf = new Map(groups.filter((g) => !stored.has(g.remote_order_id)).map((g) => [g.remote_order_id, g]));
+  const groupOf = new Map(groups.filter((g) => !stored.has(g.remoteOrderId)).map((g) => [g.remoteOrderId, g]));
   const fresh = candidates.filter((o) => groupOf.has(o.orderId));
   if (fresh.length < MIN_BATCH) return [];
 

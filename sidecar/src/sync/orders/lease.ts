@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, errno, rawWrite } from '../../db/raw';
+import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, errno, placeholders, rawRows, rawWrite } from '../../db/raw';
 
 /**
  * Serialises all work on one marketplace order (its group row) across workers and processes with a
@@ -53,5 +53,32 @@ export async function withGroupLease<T>(knex: Knex, groupId: number, fn: () => P
   } finally {
     clearInterval(keeper);
     await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?`, [groupId, token]);
+  }
+}
+
+/**
+ * The page batch's leases: every group of the given order numbers that is new (no OpenCart order yet,
+ * state open) and free is leased with one UPDATE; `fn` gets the ids it holds. Busy or known groups are
+ * simply not among them. Extended while `fn` works, released after.
+ */
+export async function withNewGroupLeases<T>(knex: Knex, accountId: number, remoteOrderIds: readonly string[], fn: (groups: Array<{ id: number; remoteOrderId: string; revision: number }>) => Promise<T>): Promise<T> {
+  const token = randomUUID();
+  await rawWrite(
+    knex,
+    `UPDATE ${GROUPS} SET locked_by = ?, locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND
+      WHERE marketplace_id = ? AND remote_order_id IN (${placeholders(remoteOrderIds.length)}) AND oc_order_id IS NULL AND state = 'open'
+        AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
+    [token, accountId, ...remoteOrderIds],
+  );
+  const keeper = setInterval(() => {
+    void rawWrite(knex, `UPDATE ${GROUPS} SET locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND WHERE locked_by = ?`, [token]).catch(() => undefined);
+  }, EXTEND_EVERY_MS);
+  keeper.unref();
+  try {
+    const rows = await rawRows<{ id: number; remote_order_id: string; revision: number }>(knex, `SELECT id, remote_order_id, revision FROM ${GROUPS} WHERE locked_by = ?`, [token]);
+    return await fn(rows.map((r) => ({ id: Number(r.id), remoteOrderId: r.remote_order_id, revision: Number(r.revision) })));
+  } finally {
+    clearInterval(keeper);
+    await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE locked_by = ?`, [token]);
   }
 }

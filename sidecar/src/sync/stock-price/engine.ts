@@ -99,11 +99,13 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     return b;
   };
   const byListing = z.object({ listingId: z.number().int().positive() });
+  // Carried values come back from the queue table: a price that is not a plain decimal is not sent.
+  const amount = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/);
   const pushPayload = byListing.extend({
     planAt: z.number().int().positive().optional(),
-    q: z.number().int().optional(),
-    p: z.string().nullable().optional(),
-    lp: z.string().nullable().optional(),
+    q: z.number().int().min(0).optional(),
+    p: amount.nullable().optional(),
+    lp: amount.nullable().optional(),
     n: z.string().nullable().optional(),
     g: z.string().optional(),
   });
