@@ -20,9 +20,19 @@ describe('analytics: closures and holidays', () => {
   it('knows the England and Wales bank holidays, with weekend substitutes', () => {
     assert.equal(dayString(easterSunday(2011)), '2011-04-24');
     assert.equal(dayString(easterSunday(2024)), '2024-03-31');
-    assert.deepEqual(englandWalesHolidays(2011).map(dayString).sort(), ['2011-01-03', '2011-04-22', '2011-04-25', '2011-05-02', '2011-05-30', '2011-08-29', '2011-12-26', '2011-12-27']);
-    assert.deepEqual(englandWalesHolidays(2010).map(dayString).filter((d) => d >= '2010-12-01').sort(), ['2010-12-27', '2010-12-28']);
+    // Easter Sunday (Sunday Trading Act) and the proclaimed royal wedding day are closing days too.
+    assert.deepEqual(englandWalesHolidays(2011).map(dayString).sort(), ['2011-01-03', '2011-04-22', '2011-04-24', '2011-04-25', '2011-04-29', '2011-05-02', '2011-05-30', '2011-08-29', '2011-12-25', '2011-12-26', '2011-12-27']);
+    assert.deepEqual(englandWalesHolidays(2010).map(dayString).filter((d) => d >= '2010-12-01').sort(), ['2010-12-25', '2010-12-27', '2010-12-28']);
     assert.deepEqual(englandWalesHolidays(2015).map(dayString).filter((d) => d >= '2015-12-01').sort(), ['2015-12-25', '2015-12-28']);
+    assert.deepEqual(englandWalesHolidays(2021).map(dayString).sort(), ['2021-01-01', '2021-04-02', '2021-04-04', '2021-04-05', '2021-05-03', '2021-05-31', '2021-08-30', '2021-12-25', '2021-12-27', '2021-12-28']);
+  });
+
+  it('applies the proclaimed changes: moved and extra bank holidays', () => {
+    const days = (year: number) => englandWalesHolidays(year).map(dayString).filter((d) => d >= `${year}-05-01` && d < `${year}-10-01`).sort();
+    assert.deepEqual(days(2012), ['2012-05-07', '2012-06-04', '2012-06-05', '2012-08-27'], 'spring holiday moved to 4 June, Diamond Jubilee on the 5th');
+    assert.deepEqual(days(2020), ['2020-05-08', '2020-05-25', '2020-08-31'], 'early May holiday moved to VE Day, a Friday');
+    assert.deepEqual(days(2022), ['2022-05-02', '2022-06-02', '2022-06-03', '2022-08-29', '2022-09-19'], 'Platinum Jubilee and the state funeral');
+    assert.deepEqual(days(2024), ['2024-05-06', '2024-05-27', '2024-08-26'], 'a year without proclamations keeps the standing rules');
     assert.equal(holidayCalendarFor('Europe/London'), englandWalesHolidays);
     assert.equal(holidayCalendarFor('Europe/Istanbul'), undefined);
   });

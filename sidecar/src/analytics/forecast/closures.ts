@@ -1,6 +1,7 @@
 import { weekday } from '../calendar';
 import { CLOSED_SHARE } from './intermittent';
 import { weekdayProfile } from './naive';
+import type { HolidayCalendar } from './holidays';
 
 /**
  * Days the shop does not trade, besides its closed weekdays (which the weekday profile already
@@ -11,69 +12,7 @@ import { weekdayProfile } from './naive';
  * closes on those holidays.
  */
 
-export type HolidayCalendar = (year: number) => number[];
-
-/** Easter Sunday (anonymous Gregorian algorithm) as a day index. */
-export function easterSunday(year: number): number {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return utcDay(year, month, day);
-}
-
-function utcDay(year: number, month: number, day: number): number {
-  return Math.round(Date.UTC(year, month - 1, day) / 86_400_000);
-}
-
-/** First (n = 1) or last (n = -1) Monday of a month. */
-function monday(year: number, month: number, n: 1 | -1): number {
-  if (n === 1) {
-    const first = utcDay(year, month, 1);
-    return first + ((8 - weekday(first)) % 7);
-  }
-  const last = utcDay(year, month + 1, 1) - 1;
-  return last - ((weekday(last) + 6) % 7);
-}
-
-/**
- * Bank holidays of England and Wales by their standing rules (gov.uk): New Year's Day, Good Friday,
- * Easter Monday, the first and last Monday of May, the last Monday of August, Christmas and Boxing
- * Day, with weekend substitutes. One-off holidays proclaimed for a single year are not included.
- */
-export function englandWalesHolidays(year: number): number[] {
-  const out: number[] = [];
-  const newYear = utcDay(year, 1, 1);
-  const nyw = weekday(newYear);
-  out.push(nyw === 6 ? newYear + 2 : nyw === 0 ? newYear + 1 : newYear);
-  const easter = easterSunday(year);
-  out.push(easter - 2, easter + 1);
-  out.push(monday(year, 5, 1), monday(year, 5, -1), monday(year, 8, -1));
-  const xmas = utcDay(year, 12, 25);
-  const xw = weekday(xmas);
-  // Christmas on Saturday → Monday 27 and Tuesday 28; on Sunday → Boxing Day Monday, Christmas Tuesday; Friday → Boxing Monday 28.
-  if (xw === 6) out.push(xmas + 2, xmas + 3);
-  else if (xw === 0) out.push(xmas + 1, xmas + 2);
-  else if (xw === 5) out.push(xmas, xmas + 3);
-  else out.push(xmas, xmas + 1);
-  return out;
-}
-
-/** The holiday calendar for a shop's IANA time zone, where one is known (else none). */
-export function holidayCalendarFor(timezone: string): HolidayCalendar | undefined {
-  if (timezone === 'Europe/London') return englandWalesHolidays;
-  return undefined;
-}
+export { easterSunday, englandWalesHolidays, holidayCalendarFor, type HolidayCalendar } from './holidays';
 
 /** A day on an open weekday selling at most this share of that weekday's usual volume counts as closed. */
 const CLOSED_LEVEL = 0.05;
