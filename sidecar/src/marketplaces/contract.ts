@@ -32,8 +32,10 @@ import type {
   WebhookRequest,
   WebhookVerification,
 } from './types';
+import type { BuyboxStanding, CustomerQuestion, InsightCapabilities, QuestionQuery } from './insights';
 
 export * from './types';
+export * from './insights';
 export * from './errors';
 export type { MarketplaceHttpFactory, RateLimit } from './http/types';
 
@@ -111,6 +113,30 @@ export interface MarketplaceAdapter {
   registerWebhook(input: { url: string; auth: WebhookAuth; events?: string[] }): Promise<WebhookRegistration>;
   listWebhooks(): Promise<WebhookRegistration[]>;
   deleteWebhook(id: string): Promise<void>;
+
+  // Market insights (optional: present exactly when `capabilities.insights` says so) ---------------
+  /**
+   * Where our offers stand against other sellers' for these barcodes. Any number: the adapter splits
+   * them into requests of `limits.buyboxBatchSize`. Barcodes the marketplace does not know are left out
+   * of the answer. Throws like any whole call; a blank barcode is refused before anything is sent.
+   */
+  fetchBuybox?(barcodes: string[]): Promise<BuyboxStanding[]>;
+  /**
+   * One page of customer questions created in a time range, oldest first. A range wider than
+   * `limits.questionRangeDays` is refused (MarketplaceError 'validation') before anything is sent:
+   * callers walk longer periods window by window.
+   */
+  fetchCustomerQuestions?(query: QuestionQuery): Promise<Page<CustomerQuestion>>;
+}
+
+/** The adapter offers fetchBuybox (capability declared and method present). */
+export function offersBuybox(a: MarketplaceAdapter): a is MarketplaceAdapter & Required<Pick<MarketplaceAdapter, 'fetchBuybox'>> {
+  return a.capabilities.insights?.buybox === true && typeof a.fetchBuybox === 'function';
+}
+
+/** The adapter offers fetchCustomerQuestions (capability declared and method present). */
+export function offersQuestions(a: MarketplaceAdapter): a is MarketplaceAdapter & Required<Pick<MarketplaceAdapter, 'fetchCustomerQuestions'>> {
+  return a.capabilities.insights?.questions === true && typeof a.fetchCustomerQuestions === 'function';
 }
 
 /** What the sync engine may expect of a marketplace, declared by its adapter. */
@@ -133,6 +159,12 @@ export interface MarketplaceCapabilities {
     duplicateRequestWindowMs?: number;
     /** Per-account request limits by group, as the HTTP client enforces them (default group "default"). */
     rateLimits: Record<string, RateLimit>;
+    /** Barcodes per buybox request (insights.buybox). */
+    buyboxBatchSize?: number;
+    /** Largest page of customer questions (insights.questions). */
+    questionPageSize?: number;
+    /** Widest creation-date range of one question query, in days (insights.questions). */
+    questionRangeDays?: number;
   };
   /** Listing create/update answers asynchronously (poll handles). */
   asyncListings: boolean;
@@ -165,6 +197,8 @@ export interface MarketplaceCapabilities {
     registration: 'api' | 'panel' | 'none';
     auth: Array<WebhookAuth['type'] | 'signature'>;
   };
+  /** Competitor prices, customer questions and reviews the seller API offers (see insights.ts). */
+  insights: InsightCapabilities;
 }
 
 /** Inbound webhook handling for one marketplace: stateless apart from the account's credentials. */

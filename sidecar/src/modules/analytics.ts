@@ -4,6 +4,7 @@ import { analyticsOptionsSchema, type AnalyticsOptionsInput } from '../analytics
 import { latestModel } from '../analytics/models/store';
 import type { AlertSink, AnomalyAlert } from '../analytics/models/train-anomalies';
 import type { CompetitorSource } from '../analytics/models/train-pricing';
+import type { QuestionSource } from '../analytics/insights/feedback-source';
 import { AnalyticsService } from '../analytics/service/service';
 import type { ModuleContext, SidecarModule } from './types';
 
@@ -11,15 +12,16 @@ import type { ModuleContext, SidecarModule } from './types';
  * The analytics module: /api/analytics/... routes, retraining on a schedule (node-cron, in the shop's
  * time zone) and on demand, and the `analytics` service (AnalyticsService) for modules started later,
  * such as the public API. Alerts for anomalies go to an `alerts` service when one is provided
- * (`raise(alert)`), else to the log; competitor prices come from a `marketplaces` service that offers
- * `competitorPrices(productIds)`.
+ * (`raise(alert)`), else to the log; competitor prices and customer questions come from a
+ * `marketplaces` service that offers `competitorPrices(productIds)` and `customerQuestions(days)`.
  */
 
 interface AlertsService {
   raise(alert: { source: string; severity: string; title: { en: string; tr: string }; details: AnomalyAlert }): Promise<unknown> | unknown;
 }
-interface CompetitorService {
+interface MarketplaceSignals {
   competitorPrices: CompetitorSource;
+  customerQuestions: QuestionSource;
 }
 
 function alertSink(ctx: ModuleContext): AlertSink {
@@ -36,9 +38,17 @@ export function createAnalyticsModule(input: AnalyticsOptionsInput = {}): Sideca
     name: 'analytics',
     async start(ctx) {
       const options = analyticsOptionsSchema.parse(input);
-      const market = ctx.services.get('marketplaces') as Partial<CompetitorService> | undefined;
+      const market = ctx.services.get('marketplaces') as Partial<MarketplaceSignals> | undefined;
       const competitors = typeof market?.competitorPrices === 'function' ? market.competitorPrices.bind(market) : undefined;
-      const service = new AnalyticsService({ ctx: ctx.opencart, logger: ctx.logger.child({ module: 'analytics' }), options, alert: alertSink(ctx), ...(competitors ? { competitors } : {}) });
+      const questions = typeof market?.customerQuestions === 'function' ? market.customerQuestions.bind(market) : undefined;
+      const service = new AnalyticsService({
+        ctx: ctx.opencart,
+        logger: ctx.logger.child({ module: 'analytics' }),
+        options,
+        alert: alertSink(ctx),
+        ...(competitors ? { competitors } : {}),
+        ...(questions ? { questions } : {}),
+      });
 
       let task: ScheduledTask | null = null;
       if (options.schedule) {

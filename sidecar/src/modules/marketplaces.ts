@@ -6,18 +6,25 @@ import { variantsRouter } from '../sync/variants/routes';
 import { syncRouter, syncStatus } from '../sync/reconcile/routes';
 import type { AccountStore } from '../sync/accounts/store';
 import type { AdapterProvider } from '../sync/accounts/adapters';
+import type { CompetitorSource } from '../analytics/models/train-pricing';
+import { MarketplaceInsights, type QuestionHarvest } from './marketplace-insights';
 import type { SidecarModule } from './types';
 
 /**
  * What this module offers later modules (ctx.services.get('marketplaces')): the account store (views
  * never carry credentials), adapters per account (one HTTP factory per process, so breakers and rate
- * limits are shared with the orders flows), the sync engine and the HTTP factory itself.
+ * limits are shared with the orders flows), the sync engine and the HTTP factory itself, and for
+ * analytics other sellers' prices and recent customer questions (marketplace-insights.ts).
  */
 export interface MarketplacesService {
   accounts: AccountStore;
   adapters: AdapterProvider;
   engine: SyncEngine;
   http: MarketplaceHttp;
+  /** Other sellers' prices per OpenCart product id, from accounts whose adapter offers the buybox. */
+  competitorPrices: CompetitorSource;
+  /** Customer questions of the last `sinceDays` days, from accounts whose adapter offers them. */
+  customerQuestions(sinceDays: number, filter?: { marketplace?: string }): Promise<QuestionHarvest>;
 }
 
 /**
@@ -50,7 +57,15 @@ export const marketplacesModule: SidecarModule = {
     }, 30_000);
     refresher.unref();
 
-    const service: MarketplacesService = { accounts: engine.accounts, adapters: engine.adapters, engine, http };
+    const insights = new MarketplaceInsights({ knex: ctx.knex, oc: ctx.opencart, accounts: engine.accounts, adapters: engine.adapters, logger: ctx.logger });
+    const service: MarketplacesService = {
+      accounts: engine.accounts,
+      adapters: engine.adapters,
+      engine,
+      http,
+      competitorPrices: (productIds) => insights.competitorPrices(productIds),
+      customerQuestions: (sinceDays, filter) => insights.customerQuestions(sinceDays, filter),
+    };
     return {
       planner: engine.planner,
       routes: [

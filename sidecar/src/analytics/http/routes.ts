@@ -1,7 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { MEASURES, SERIES_LEVELS } from '../data/sales-series';
-import type { AnalyticsService } from '../service/service';
+import { DEFAULT_FEEDBACK_DAYS } from '../insights/feedback-source';
+import { FEEDBACK_MODEL, type AnalyticsService } from '../service/service';
 import { AnalyticsInputError, AnalyticsNotReady } from '../service/errors';
 
 /**
@@ -102,7 +103,19 @@ export function analyticsRouter(service: AnalyticsService): Router {
     '/insights/feedback',
     wrap(async (req) => {
       const body = parse(feedback, req.body, 'body');
-      return { data: service.feedbackSummary(body.texts), model: { name: 'sentiment-lexicon', version: 1 }, accuracy: null };
+      return { data: service.feedbackSummary(body.texts), model: FEEDBACK_MODEL, accuracy: null };
+    }),
+  );
+  r.get(
+    '/insights/feedback',
+    wrap((req) => {
+      // `?marketplace=` (empty) means every marketplace; the service names an unknown code.
+      const q = parse(
+        z.object({ marketplace: z.string().max(32).optional().transform((m) => (m === '' ? undefined : m)), days: z.coerce.number().int().default(DEFAULT_FEEDBACK_DAYS) }),
+        req.query,
+        'query',
+      );
+      return service.marketplaceFeedback({ days: q.days, ...(q.marketplace !== undefined ? { marketplace: q.marketplace } : {}) });
     }),
   );
 

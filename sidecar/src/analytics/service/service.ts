@@ -9,6 +9,8 @@ import { weekdayProfile } from '../forecast/naive';
 import { assessListing, type ListingQuality } from '../insights/listing-quality';
 import { loadListingInputs } from '../insights/listing-source';
 import { summarizeTexts, type CustomerText, type SentimentSummary } from '../insights/sentiment';
+import { MAX_FEEDBACK_DAYS, type FeedbackSourceReport, type QuestionSource } from '../insights/feedback-source';
+import { isMarketplaceCode, marketplaceCodes } from '../../marketplaces/types';
 import type { AnalyticsOptions } from '../models/options';
 import { retrain, type RetrainReport } from '../models/retrain';
 import { latestModel, listModels, loadPerformance, loadPrediction, type ModelName, type ModelRow, type PerformanceRow } from '../models/store';
@@ -32,6 +34,8 @@ export interface AnalyticsDeps {
   options: AnalyticsOptions;
   alert?: AlertSink;
   competitors?: CompetitorSource;
+  /** Recent customer questions of the connected marketplaces (the `marketplaces` service). */
+  questions?: QuestionSource;
 }
 
 export interface Answer<T> {
@@ -64,6 +68,19 @@ export interface ForecastData {
 
 /** Listing checks are rules, not a fitted model: their version is this. */
 export const LISTING_RULES_VERSION = 1;
+/** Feedback summaries come from a lexicon, not a fitted model. */
+export const FEEDBACK_MODEL: ModelInfo = { name: 'sentiment-lexicon', version: 1, trainedAt: null, dataFrom: null, dataTo: null };
+
+/** The summary of the marketplaces' own customer feedback, with where it came from. */
+export interface MarketplaceFeedback extends SentimentSummary {
+  days: number;
+  since: string;
+  until: string;
+  marketplace: string | null;
+  /** One entry per connected account asked (empty: no account, or no marketplaces service). */
+  sources: FeedbackSourceReport[];
+  truncated: boolean;
+}
 
 export class AnalyticsService {
   private running: Promise<RetrainReport> | null = null;
@@ -277,6 +294,30 @@ export class AnalyticsService {
   /** Keyword and sentiment summary of customer questions/reviews (fed by marketplace adapters). */
   feedbackSummary(texts: readonly CustomerText[]): SentimentSummary {
     return summarizeTexts(texts);
+  }
+
+  /**
+   * Keyword and sentiment summary of the customer questions the connected marketplaces served for the
+   * last `days` days (reviews too, where a marketplace's API offers them: Trendyol's does not).
+   */
+  async marketplaceFeedback(q: { days: number; marketplace?: string }): Promise<Answer<MarketplaceFeedback>> {
+    if (!Number.isInteger(q.days) || q.days < 1 || q.days > MAX_FEEDBACK_DAYS) {
+      throw new AnalyticsInputError('bad_days', `days must be a whole number from 1 to ${MAX_FEEDBACK_DAYS}, got ${q.days}`, `days 1 ile ${MAX_FEEDBACK_DAYS} arasında tam sayı olmalı, gelen: ${q.days}`);
+    }
+    if (q.marketplace !== undefined && !isMarketplaceCode(q.marketplace)) {
+      const known = marketplaceCodes.join(', ');
+      throw new AnalyticsInputError('unknown_marketplace', `marketplace must be one of ${known}, got ${q.marketplace}`, `marketplace şunlardan biri olmalı: ${known}; gelen: ${q.marketplace}`);
+    }
+    const now = Date.now();
+    const harvest = this.deps.questions
+      ? await this.deps.questions(q.days, q.marketplace !== undefined ? { marketplace: q.marketplace } : {})
+      : { since: new Date(now - q.days * 86_400_000).toISOString(), until: new Date(now).toISOString(), questions: [], sources: [], truncated: false };
+    const texts: CustomerText[] = harvest.questions.map((x) => ({ kind: 'question', marketplace: x.marketplace, text: x.text }));
+    return {
+      data: { ...summarizeTexts(texts), days: q.days, since: harvest.since, until: harvest.until, marketplace: q.marketplace ?? null, sources: harvest.sources, truncated: harvest.truncated },
+      model: FEEDBACK_MODEL,
+      accuracy: null,
+    };
   }
 
   async models(): Promise<Array<ModelRow & { performance: PerformanceRow[] }>> {

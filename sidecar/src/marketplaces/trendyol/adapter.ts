@@ -27,6 +27,7 @@ import type {
   WebhookAuth,
   WebhookRegistration,
 } from '../types';
+import type { BuyboxStanding, CustomerQuestion, QuestionQuery } from '../insights';
 import { TrendyolApi } from './client';
 import type { TrendyolSettings } from './config';
 import { CANCEL_REASON_IDS, STATUS_RANK, TRENDYOL_LIMITS, WEBHOOK_EVENTS, trendyolCapabilities } from './constants';
@@ -34,6 +35,7 @@ import { decodeCursor, encodeCursor, SeenSet } from './cursor';
 import { itemErrorFromFailure, itemErrorFromReason } from './errors';
 import { dedupeByKey, flattenCategories, toBrand, toCategoryAttributes, toRemoteListing, toTrendyolProduct, toTrendyolStockPrice, type Prepared } from './mapping';
 import { packageIdOf, statusOf, toOrders, toReturn } from './orders-mapping';
+import { fetchBuybox, fetchQuestions } from './insights';
 import type { TyBatchResult, TyPackage } from './wire';
 
 const OVERLAP_GUARD_MS = 60_000;
@@ -321,6 +323,16 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   async deleteWebhook(id: string): Promise<void> {
     await this.api.deleteWebhook(id);
+  }
+
+  // Market insights (insights.ts) ------------------------------------------------------------------
+
+  fetchBuybox(barcodes: string[]): Promise<BuyboxStanding[]> {
+    return fetchBuybox(this.api, this.accountId, barcodes);
+  }
+
+  fetchCustomerQuestions(query: QuestionQuery): Promise<Page<CustomerQuestion>> {
+    return fetchQuestions(this.api, this.accountId, query, this.now(), this.offset);
   }
 }
 

@@ -113,6 +113,21 @@ export class TrendyolApi {
     return this.call('claims', { method: 'GET', path: `/order/sellers/${this.s}/claims`, route: '/order/sellers/:sellerId/claims', query });
   }
 
+  buyboxInformation(barcodes: string[]): Promise<unknown> {
+    // A read: repeating it after a lost answer changes nothing.
+    return this.call('buybox', {
+      method: 'POST',
+      path: `/product/sellers/${this.s}/products/buybox-information`,
+      route: '/product/sellers/:sellerId/products/buybox-information',
+      body: { barcodes },
+      retrySafe: true,
+    });
+  }
+
+  questions(query: Query): Promise<unknown> {
+    return this.call('questions', { method: 'GET', path: `/qna/sellers/${this.s}/questions/filter`, route: '/qna/sellers/:sellerId/questions/filter', query });
+  }
+
   categories(): Promise<TyCategoryTree> {
     return this.call('categories', { method: 'GET', path: '/product/product-categories' });
   }

@@ -1,4 +1,5 @@
 import type { MarketplaceCapabilities } from '../contract';
+import type { QuestionStatus } from '../insights';
 import type { OrderStatus, ReturnStatus } from '../types';
 
 /** Trendyol's API gateways; the account's baseUrl overrides (the local sandbox is one setting away). */
@@ -16,6 +17,13 @@ export const TRENDYOL_LIMITS = {
   maxOrderRangeMs: 14 * 24 * 3600_000,
   orderLookbackDays: 90,
   duplicateRequestWindowMs: 15 * 60_000,
+  /** Barcodes per buybox-information request. */
+  buyboxBatchSize: 10,
+  /** Customer questions: page size (default 20) and widest startDate..endDate range. */
+  questionPageSize: 50,
+  maxQuestionRangeMs: 14 * 24 * 3600_000,
+  /** Without dates Trendyol answers the questions of the last week. */
+  defaultQuestionRangeMs: 7 * 24 * 3600_000,
   /** "50 requests per 10 seconds to the same endpoint". */
   requestsPerWindow: 50,
   windowMs: 10_000,
@@ -40,6 +48,9 @@ export const LIMIT_GROUPS = [
   'brands',
   'brands.byName',
   'webhooks',
+  // Documented at 1,000 a minute; the general 50 per 10 s (300 a minute) is the stricter of the two.
+  'buybox',
+  'questions',
 ] as const;
 export type LimitGroup = (typeof LIMIT_GROUPS)[number];
 
@@ -53,6 +64,9 @@ export function trendyolCapabilities(requestsPerWindow: number = TRENDYOL_LIMITS
       maxQuantity: TRENDYOL_LIMITS.maxQuantity,
       duplicateRequestWindowMs: TRENDYOL_LIMITS.duplicateRequestWindowMs,
       rateLimits: Object.fromEntries(LIMIT_GROUPS.map((g) => [g, { points: requestsPerWindow, durationMs: TRENDYOL_LIMITS.windowMs }])),
+      buyboxBatchSize: TRENDYOL_LIMITS.buyboxBatchSize,
+      questionPageSize: TRENDYOL_LIMITS.questionPageSize,
+      questionRangeDays: TRENDYOL_LIMITS.maxQuestionRangeMs / 86_400_000,
     },
     asyncListings: true,
     asyncStockPrice: true,
@@ -63,6 +77,8 @@ export function trendyolCapabilities(requestsPerWindow: number = TRENDYOL_LIMITS
     orders: { awaitingPayment: true, splitPackages: true, acknowledge: true, cancelLines: true, invoiceBeforeShip: false },
     returns: true,
     webhooks: { supported: true, registration: 'api', auth: ['basic', 'api_key'] },
+    // The seller API has questions and the buybox, but no endpoint for product reviews.
+    insights: { buybox: true, questions: true, reviews: false },
   };
 }
 
@@ -105,6 +121,15 @@ export const CLAIM_STATUS_MAP: Record<string, ReturnStatus> = {
   Rejected: 'rejected',
   Cancelled: 'cancelled',
   Unresolved: 'unknown',
+};
+
+/** Trendyol question statuses ↔ normalised ones. */
+export const QUESTION_STATUS_MAP: Record<string, QuestionStatus> = {
+  WAITING_FOR_ANSWER: 'awaiting_answer',
+  WAITING_FOR_APPROVE: 'answer_pending',
+  ANSWERED: 'answered',
+  REPORTED: 'reported',
+  REJECTED: 'rejected',
 };
 
 /** Trendyol unsupplied reason ids. */

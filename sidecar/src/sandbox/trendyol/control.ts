@@ -5,6 +5,8 @@ import type { LoggedRequest } from '../common/request-log';
 import type { WindowLimit } from '../common/window-limiter';
 import { SandboxError } from './errors';
 import type { Product, WebhookDelivery } from './model';
+import { questionJson } from './api-insights';
+import type { Offer, PlantQuestion } from './insights-store';
 import type { CreateOrderInput, LineQuantity } from './orders-store';
 import { batchJson, claimJson, packageJson, productJson } from './serialize';
 import type { TrendyolSandboxSettings } from './settings';
@@ -154,6 +156,28 @@ export class TrendyolSandboxControl {
     return batchJson(this.state.products.batch(sellerId, batchRequestId), this.state.settings.clockOffsetMs);
   }
 
+  /** Sets the other sellers' offers for a barcode (replacing seeded ones); the ranking follows prices. */
+  setBuybox(barcode: string, competitors: Array<{ sellerId?: string; price: number }>, sellerId = this.defaultSeller): Offer[] {
+    return this.state.insights.setCompetitors(sellerId, barcode, competitors);
+  }
+
+  /** The buybox as the API would answer it for one catalogue barcode, with the other sellers behind it. */
+  buybox(barcode: string, sellerId = this.defaultSeller): { buyboxOrder: number; prices: number[]; competitors: Offer[] } | null {
+    const product = this.state.products.get(sellerId, barcode);
+    if (!product) return null;
+    return { ...this.state.insights.standing(sellerId, product), competitors: this.state.insights.competitors(sellerId, product) };
+  }
+
+  /** Adds a customer question (as the API shows it); seeded questions of the catalogue exist as well. */
+  addQuestion(input: PlantQuestion, sellerId = this.defaultSeller): Record<string, unknown> {
+    return questionJson(this.state.insights.plant(sellerId, input), this.state.settings.clockOffsetMs);
+  }
+
+  /** Every question of the seller, seeded and planted, in the API's shape plus the barcode. */
+  questions(sellerId = this.defaultSeller): Array<Record<string, unknown>> {
+    return this.state.insights.all(sellerId).map((q) => ({ ...questionJson(q, this.state.settings.clockOffsetMs), barcode: q.barcode }));
+  }
+
   requests(): ReturnType<TrendyolSandboxState['requests']['counts']> {
     return this.state.requests.counts();
   }
@@ -208,6 +232,14 @@ export function controlRouter(control: TrendyolSandboxControl): Router {
     return control.movePackage(Number(req.params.packageId), action, lines, seller(req));
   }));
   router.get('/batches/:id', wrap((req) => control.batch(String(req.params.id), seller(req))));
+  router.put('/buybox/:barcode', wrap((req) => control.setBuybox(String(req.params.barcode), (req.body as { competitors?: Array<{ sellerId?: string; price: number }> } | undefined)?.competitors ?? [], seller(req))));
+  router.get('/buybox/:barcode', wrap((req) => {
+    const standing = control.buybox(String(req.params.barcode), seller(req));
+    if (!standing) throw new SandboxError(404, 'product.not.found', `no product with barcode ${String(req.params.barcode)}`);
+    return standing;
+  }));
+  router.post('/questions', wrap((req) => control.addQuestion(req.body as PlantQuestion, seller(req))));
+  router.get('/questions', wrap((req) => control.questions(seller(req))));
   router.get('/requests', wrap(() => control.requests()));
   router.get('/requests/log', wrap((req) => control.requestLog({ route: typeof req.query.route === 'string' ? req.query.route : undefined, since: req.query.since ? Number(req.query.since) : undefined })));
   router.delete('/requests', wrap(() => control.resetRequests()));

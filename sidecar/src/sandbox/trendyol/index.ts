@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { listen } from '../common/server';
+import { mountInsightRoutes } from './api-insights';
 import { mountOrderRoutes } from './api-orders';
 import { mountProductRoutes } from './api-products';
 import { controlRouter, TrendyolSandboxControl } from './control';
@@ -13,6 +14,7 @@ export { TrendyolSandboxState, DEFAULT_SELLER } from './state';
 export { DEFAULT_SETTINGS, type TrendyolSandboxSettings } from './settings';
 export type { Seller } from './model';
 export type { CreateOrderInput } from './orders-store';
+export type { PlantQuestion, QuestionStatus as SandboxQuestionStatus } from './insights-store';
 export { CATEGORY_TREE, CATEGORY_ATTRIBUTES, ATTRIBUTES, BRANDS, CARGO_PROVIDERS } from './catalog-data';
 
 export interface TrendyolSandboxOptions {
@@ -57,6 +59,7 @@ export async function startTrendyolSandbox(options: TrendyolSandboxOptions = {})
   const api = express.Router();
   mountProductRoutes(api, state);
   mountOrderRoutes(api, state);
+  mountInsightRoutes(api, state);
   app.use(basePath, api);
   app.use(controlPath, controlRouter(control));
   app.use((req: Request, res: Response) => {

@@ -28,6 +28,17 @@ export interface TrendyolSandboxSettings {
   autoApprove: boolean;
   /** Per seller and endpoint. */
   rateLimit: WindowLimit;
+  /**
+   * Catalogue products get deterministic other-seller offers and customer questions (Turkish and
+   * English) the first time the buybox or question endpoints see them; off = only planted ones.
+   */
+  seedInsights: boolean;
+  /** Barcodes per buybox-information request. */
+  maxBuyboxBarcodes: number;
+  /** Largest page of customer questions (default page 20). */
+  maxQuestionPageSize: number;
+  /** Longest startDate..endDate range of a question query; without dates the last week is served. */
+  maxQuestionRangeMs: number;
   webhookRetries: number;
   webhookRetryDelayMs: number;
   webhookTimeoutMs: number;
@@ -47,6 +58,10 @@ export const DEFAULT_SETTINGS: TrendyolSandboxSettings = {
   strictUserAgent: true,
   autoApprove: true,
   rateLimit: { enabled: true, points: 50, windowMs: 10_000 },
+  seedInsights: true,
+  maxBuyboxBarcodes: 10,
+  maxQuestionPageSize: 50,
+  maxQuestionRangeMs: 14 * 24 * 3600_000,
   webhookRetries: 3,
   webhookRetryDelayMs: 200,
   webhookTimeoutMs: 5_000,

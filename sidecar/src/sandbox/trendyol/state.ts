@@ -1,6 +1,7 @@
 import { FaultInjector } from '../common/faults';
 import { RequestLog } from '../common/request-log';
 import { WindowLimiter } from '../common/window-limiter';
+import { InsightsStore } from './insights-store';
 import type { Seller, ShipmentPackage } from './model';
 import { OrdersStore } from './orders-store';
 import { ProductsStore } from './products-store';
@@ -19,6 +20,7 @@ export class TrendyolSandboxState {
   readonly products: ProductsStore;
   readonly orders: OrdersStore;
   readonly webhooks: WebhookHub;
+  readonly insights: InsightsStore;
 
   constructor(options: { sellers?: Seller[]; settings?: Partial<TrendyolSandboxSettings>; now?: () => number } = {}) {
     const now = options.now ?? Date.now;
@@ -28,6 +30,7 @@ export class TrendyolSandboxState {
     this.products = new ProductsStore(() => this.settings, this.faults, now);
     this.webhooks = new WebhookHub(() => this.settings, now);
     this.orders = new OrdersStore(this.products, now, (pkg: ShipmentPackage) => this.webhooks.fire(pkg));
+    this.insights = new InsightsStore(() => this.settings, this.products, now);
   }
 
   updateSettings(update: Partial<TrendyolSandboxSettings>): TrendyolSandboxSettings {
@@ -40,9 +43,10 @@ export class TrendyolSandboxState {
     return this.settings;
   }
 
-  /** Empties products, batches, orders, claims, webhooks, counters and faults; keeps sellers and settings. */
+  /** Empties products, batches, orders, claims, webhooks, buybox offers, questions, counters and faults; keeps sellers and settings. */
   reset(): void {
     this.products.reset();
+    this.insights.reset();
     this.orders.reset();
     this.webhooks.reset();
     this.requests.reset();
