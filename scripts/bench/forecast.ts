@@ -11,9 +11,10 @@
  * 2. Speed: 1,000 product series of two years' daily data (the demo seeder's shop, 730 days), fit and
  *    forecast 90 days with the per-series method choice, one thread.
  *
- * 3. The other models on the same data, through the code the sidecar runs: demand forest vs the naive
- *    rate (one origin per horizon, as the nightly run does) and its training cost; bought-together hit
- *    rate on the last 28 days' baskets vs showing best sellers; how many products get an elasticity.
+ * 3. The other models on the same data, through the code the sidecar runs: demand forest (as served,
+ *    blended with the naive rate) vs the naive rate over the nightly run's rolling origins and its
+ *    training cost; bought-together hit rate on the last 28 days' baskets vs showing best sellers;
+ *    how many products get an elasticity.
  *
  * Prints `figure <name> <value> <unit>` on stdout: for the chosen method (auto) `store_mase_h7`, …,
  * `coverage80_h30`; the baseline with prefix `naive_`; every other method with its name as prefix;
@@ -142,7 +143,10 @@ async function otherModels(knex: Parameters<typeof loadOcContext>[0], prefix: st
     figure(`demand_h${p.horizonDays}_wape`, (p.wape ?? Number.NaN) * 100, 'percent');
     figure(`naive_demand_h${p.horizonDays}_wape`, (p.naiveWape ?? Number.NaN) * 100, 'percent');
     figure(`demand_h${p.horizonDays}_bias`, (p.bias ?? Number.NaN) * 100, 'percent');
+    figure(`demand_h${p.horizonDays}_origins`, p.origins, 'count');
   }
+  const blend = demand.params.backtest as Record<string, { weight: number }>;
+  for (const [h, b] of Object.entries(blend)) figure(`demand_h${h}_forest_weight`, b.weight, 'ratio');
   figure('demand_products', demand.predictions.length, 'count');
   figure('demand_forests', Number(demand.params.forests), 'count');
   figure('demand_rows_per_forest', Number(demand.params.rowsPerForest), 'rows');

@@ -147,7 +147,7 @@ describe('analytics module: /api/analytics over a demo shop', function () {
     assert.ok(d.daysOfCover === null || d.daysOfCover >= 0);
     assert.equal(typeof d.reorder.needed, 'boolean');
     assert.equal(r.body.model.name, 'demand');
-    assert.ok(Array.isArray(r.body.accuracy) && r.body.accuracy.every((a: Json) => a.method === 'rf' && a.naive.wape !== undefined));
+    assert.ok(Array.isArray(r.body.accuracy) && r.body.accuracy.every((a: Json) => a.method === 'rf_blend' && a.naive.wape !== undefined));
   });
 
   it('suggests prices within the owner’s rules, with the elasticity behind them', async () => {

@@ -3,7 +3,7 @@ import { dayOfMonth, monthOf } from '../calendar';
 /**
  * Feature rows for the demand forest. A row describes one product at one origin day t (everything it
  * uses is known at the end of day t − 1, apart from specials, which are scheduled in advance), and its
- * target is the units sold over the next `horizon` days from t.
+ * target is the units sold over the next `horizon` days from t, as a ratio to the product's level.
  */
 
 export interface DemandInputs {
@@ -19,14 +19,21 @@ export interface DemandInputs {
   startDay: number;
 }
 
+/**
+ * Rates are given relative to the level so that one forest serves big and small products alike; the
+ * level itself enters as its logarithm (small products revert to the mean more than big ones).
+ */
 export const FEATURE_NAMES = [
   'month',
   'day_of_month',
-  'rate7',
-  'rate28',
-  'rate91',
+  'rate7_to_level',
+  'rate28_to_level',
+  'rate91_to_level',
+  'week2_to_level',
+  'log_level',
   'selling_days28',
   'days_since_sale',
+  'max_day_share28',
   'price_ratio91',
   'special_now',
   'special_share_ahead',
@@ -50,15 +57,34 @@ function medianOf(a: readonly number[], from: number, to: number): number {
   return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
+/**
+ * The product's daily level at origin t, robust to one wholesale week: the last four weekly sums with
+ * the largest replaced by the second largest, over 28 days. A single trade order can multiply a week's
+ * units; the plain 28-day rate then sets the ratio target of the following weeks far below 1, and the
+ * forest learns "after a spike, sales collapse" from what are in fact ordinary weeks. The level is kept
+ * above a quarter of the 91-day rate (and 0.02 a day) so that intermittent products still have one.
+ */
+export function demandLevel(inp: DemandInputs, t: number): number {
+  const weeks = [0, 1, 2, 3].map((i) => sum(inp.units, t - 7 * (i + 1), t - 7 * i)).sort((a, b) => a - b);
+  const winsorised = (weeks[0]! + weeks[1]! + 2 * weeks[2]!) / 28;
+  const span91 = Math.min(91, Math.max(1, t));
+  return Math.max(winsorised, sum(inp.units, t - 91, t) / span91 / 4, 0.02);
+}
+
 /** Features at origin t (t may equal units.length: the day after the history, for prediction). */
-export function featuresAt(inp: DemandInputs, t: number, horizon: number): number[] {
+export function featuresAt(inp: DemandInputs, t: number, horizon: number, level = demandLevel(inp, t)): number[] {
   const day = inp.startDay + t;
   const r7 = sum(inp.units, t - 7, t) / 7;
   const r28 = sum(inp.units, t - 28, t) / 28;
   const span91 = Math.min(91, t);
   const r91 = span91 > 0 ? sum(inp.units, t - span91, t) / span91 : 0;
+  const week2 = sum(inp.units, t - 14, t - 7) / 7;
   let selling = 0;
-  for (let i = Math.max(0, t - 28); i < t; i++) if (inp.units[i]! > 0) selling++;
+  let maxDay = 0;
+  for (let i = Math.max(0, t - 28); i < t; i++) {
+    if (inp.units[i]! > 0) selling++;
+    maxDay = Math.max(maxDay, inp.units[i]!);
+  }
   let since = 0;
   while (since < 365 && t - 1 - since >= 0 && inp.units[t - 1 - since]! <= 0) since++;
   const lastPrice = inp.price[Math.min(t, inp.price.length) - 1] ?? 0;
@@ -71,11 +97,14 @@ export function featuresAt(inp: DemandInputs, t: number, horizon: number): numbe
   return [
     monthOf(day),
     dayOfMonth(day),
-    r7,
-    r28,
-    r91,
+    r7 / level,
+    r28 / level,
+    r91 / level,
+    week2 / level,
+    Math.log(level),
     selling / 28,
     since,
+    total28 > 0 ? maxDay / total28 : 0,
     med > 0 ? lastPrice / med : 1,
     inp.special[t - 1] ?? 0,
     ahead / horizon,
@@ -86,20 +115,23 @@ export function featuresAt(inp: DemandInputs, t: number, horizon: number): numbe
 
 export interface TrainingRows {
   x: number[][];
+  /** Units over the target window. */
   y: number[];
   /** The origin of each row. */
   t: number[];
+  /** The product's level at each origin. */
+  level: number[];
 }
 
-/** Training rows at every `step`-th origin whose target window lies inside the history. */
+/** Training rows at every `step`-th origin whose target window ends by `end` (default: the history's end). */
 export function trainingRows(inp: DemandInputs, horizon: number, step: number, end = inp.units.length): TrainingRows {
-  const x: number[][] = [];
-  const y: number[] = [];
-  const ts: number[] = [];
+  const rows: TrainingRows = { x: [], y: [], t: [], level: [] };
   for (let t = MIN_HISTORY; t + horizon <= end; t += step) {
-    x.push(featuresAt(inp, t, horizon));
-    y.push(sum(inp.units, t, t + horizon));
-    ts.push(t);
+    const level = demandLevel(inp, t);
+    rows.x.push(featuresAt(inp, t, horizon, level));
+    rows.y.push(sum(inp.units, t, t + horizon));
+    rows.t.push(t);
+    rows.level.push(level);
   }
-  return { x, y, t: ts };
+  return rows;
 }

@@ -1,7 +1,7 @@
 import { dayString } from '../calendar';
 import { loadPriceHistory } from '../data/price-history';
 import type { DemandInputs } from '../demand/features';
-import { naiveDemand, trainDemandForest, type DemandModel } from '../demand/forest';
+import { fitDemand, predictDemand, type DemandFit } from '../demand/backtest';
 import { stockOutlook, type StockOutlook } from '../demand/reorder';
 import { quantile } from '../forecast/metrics';
 import type { AnalyticsOptions } from './options';
@@ -9,10 +9,12 @@ import type { Snapshot } from './snapshot';
 import type { PerformanceRow, PredictionRow } from './store';
 
 /**
- * One demand run: a random forest per product group (the product's first category; small categories
- * pooled, at most MAX_GROUPS forests) and horizon (7 and 30 days), trained on weekly origins over the
- * history. Its backtest refits each forest on rows whose targets end before the last h days and scores
- * those days against the naive rate (last 28 days × h); the same backtest sizes the safety stock.
+ * One demand run: per horizon (7 and 30 days) one random forest pooled over the modelled products,
+ * served as a blend with the naive rate (last 28 days × h) whose weight is chosen on past origins
+ * (demand/backtest.ts). The rolling-origin backtest (`backtestOrigins` origins, plus one that only
+ * chooses the first weight) refits the forest at each origin on rows whose targets end before it and
+ * also sizes the safety stock. Cost: (backtestOrigins + 2) forests per horizon.
+ * The product's group (its first category; small ones pooled) is reported with each outlook.
  */
 
 export interface DemandPayload extends StockOutlook {
@@ -20,7 +22,8 @@ export interface DemandPayload extends StockOutlook {
   units30: number;
   stock: number;
   group: string;
-  method: 'rf' | 'naive';
+  /** 'blend': w · forest + (1 − w) · naive rate, w chosen on the backtest's origins. */
+  method: 'rf' | 'naive' | 'blend';
 }
 
 export interface DemandRunResult {
@@ -66,70 +69,40 @@ export async function trainDemand(snap: Snapshot, opts: AnalyticsOptions, tick: 
   }
   const forest = { maxRows: opts.forestRows, trees: opts.forestTrees, maxDepth: 6, step: 7 };
   const groups = groupProducts(snap);
-  const n = snap.days;
-  const predicted = new Map<string, Record<number, { value: number; method: 'rf' | 'naive' }>>();
-  const evalAcc = new Map<number, { abs: number; err: number; y: number; naiveAbs: number; rel: number[]; n: number }>(HORIZONS.map((h) => [h, { abs: 0, err: 0, y: 0, naiveAbs: 0, rel: [], n: 0 }]));
-  let forests = 0;
-  let rowsUsed = 0;
+  const keys = [...inputs.keys()];
+  const members = keys.map((k) => inputs.get(k)!);
   const started = Date.now();
+  const fits = new Map<number, DemandFit>();
+  for (const h of HORIZONS) fits.set(h, await fitDemand(members, { horizon: h, origins: opts.backtestOrigins, forest }, tick));
 
-  for (const keys of groups.values()) {
-    const members = keys.map((k) => inputs.get(k)!);
-    for (const h of HORIZONS) {
-      const model: DemandModel | null = trainDemandForest(members, h, forest);
-      if (model) (forests++, (rowsUsed += model.rows));
-      await tick();
-      for (const k of keys) {
-        const inp = inputs.get(k)!;
-        const entry = predicted.get(k) ?? {};
-        entry[h] = model ? { value: model.predict(inp), method: 'rf' } : { value: naiveDemand(inp, h), method: 'naive' };
-        predicted.set(k, entry);
-      }
-      // Backtest: the same forest refit on rows whose targets end by n − h, scored on the last h days.
-      const origin = n - h;
-      if (origin < 56) continue;
-      const past = trainDemandForest(members, h, forest, origin);
-      if (past) forests++;
-      await tick();
-      const acc = evalAcc.get(h)!;
-      for (const k of keys) {
-        const inp = inputs.get(k)!;
-        const pred = past ? past.predict(inp, origin) : naiveDemand(inp, h, origin);
-        let actual = 0;
-        for (let t = origin; t < n; t++) actual += inp.units[t]!;
-        acc.abs += Math.abs(actual - pred);
-        acc.err += pred - actual;
-        acc.y += actual;
-        acc.naiveAbs += Math.abs(actual - naiveDemand(inp, h, origin));
-        if (pred > 0) acc.rel.push((actual - pred) / pred);
-        acc.n++;
-      }
-    }
-  }
+  const predicted = new Map<string, Record<number, ReturnType<typeof predictDemand>>>();
+  for (const k of keys) predicted.set(k, Object.fromEntries(HORIZONS.map((h) => [h, predictDemand(fits.get(h)!, inputs.get(k)!)])));
 
   const performance: PerformanceRow[] = [];
   for (const h of HORIZONS) {
-    const a = evalAcc.get(h)!;
-    if (a.n === 0 || a.y <= 0) continue;
+    const scores = fits.get(h)!.scores.filter((s) => s.actual > 0);
+    const y = scores.reduce((a, s) => a + s.actual, 0);
+    if (scores.length === 0) continue;
     performance.push({
       level: 'product',
       measure: 'units',
-      method: 'rf',
+      // The demand model as served (the forest blended with the naive rate by its weight): the row the API reports.
+      method: 'rf_blend',
       horizonDays: h,
-      origins: 1,
-      series: a.n,
+      origins: scores.length,
+      series: scores.reduce((a, s) => a + s.series, 0),
       mase: null,
       rmsse: null,
-      wape: a.abs / a.y,
-      bias: a.err / a.y,
+      wape: scores.reduce((a, s) => a + s.abs, 0) / y,
+      bias: scores.reduce((a, s) => a + s.err, 0) / y,
       coverage80: null,
       coverage95: null,
       naiveMase: null,
       naiveRmsse: null,
-      naiveWape: a.naiveAbs / a.y,
+      naiveWape: scores.reduce((a, s) => a + s.naiveAbs, 0) / y,
     });
   }
-  const rel7 = evalAcc.get(7)!.rel;
+  const rel7 = fits.get(7)!.scores.flatMap((s) => s.rel);
   const safetyFactor = rel7.length >= 5 ? Math.min(2, Math.max(0, quantile(rel7, 0.9))) : 0.3;
   const policy = { leadTimeDays: opts.leadTimeDays, reviewDays: opts.reviewDays, safetyFactor };
 
@@ -143,9 +116,24 @@ export async function trainDemand(snap: Snapshot, opts: AnalyticsOptions, tick: 
     const payload: DemandPayload = { units7, units30, stock, group: groupOf.get(key) ?? 'other', method: p[30]?.method ?? 'naive', ...stockOutlook({ stock, units7, units30, today: snap.today }, policy) };
     predictions.push({ kind: 'demand', level: 'product', seriesKey: key, measure: 'units', method: payload.method, origin: dayString(snap.today), horizonDays: 30, total: units30, payload });
   }
+  const backtest = Object.fromEntries(
+    HORIZONS.map((h) => {
+      const f = fits.get(h)!;
+      return [h, { weight: f.weight, origins: f.origins.map((o) => dayString(snap.startDay + o)), weights: f.scores.map((s) => s.weight) }];
+    }),
+  );
   return {
     performance,
     predictions,
-    params: { groups: groups.size, forests, rowsPerForest: forest.maxRows, trees: forest.trees, rowsUsed, trainingMs: Date.now() - started, policy },
+    params: {
+      groups: groups.size,
+      forests: HORIZONS.reduce((a, h) => a + fits.get(h)!.forests, 0),
+      rowsPerForest: forest.maxRows,
+      trees: forest.trees,
+      rowsUsed: HORIZONS.reduce((a, h) => a + fits.get(h)!.rows, 0),
+      trainingMs: Date.now() - started,
+      backtest,
+      policy,
+    },
   };
 }

@@ -167,7 +167,7 @@ export class AnalyticsService {
     const model = await this.model('demand');
     const stored = await loadPrediction(this.deps.ctx.knex, model.id, 'demand', 'product', String(productId), 'units');
     const perf = await loadPerformance(this.deps.ctx.knex, model.id);
-    const accuracy = perf.filter((r) => r.method === 'rf').map(accuracyOf);
+    const accuracy = perf.filter((r) => r.method === 'rf_blend').map(accuracyOf);
     if (!stored) {
       const none: DemandPayload = { units7: 0, units30: 0, stock: facts.quantity, group: 'none', method: 'naive', dailyRate: 0, daysOfCover: null, stockoutDate: null, reorder: { needed: false, quantity: 0, orderBy: null } };
       return {
@@ -184,7 +184,7 @@ export class AnalyticsService {
     const model = await this.model('pricing');
     const stored = await loadPrediction(this.deps.ctx.knex, model.id, 'price', 'product', String(productId), 'price');
     const demandModel = await latestModel(this.deps.ctx.knex, this.scope, 'demand');
-    const accuracy = demandModel ? (await loadPerformance(this.deps.ctx.knex, demandModel.id)).filter((r) => r.method === 'rf').map(accuracyOf) : null;
+    const accuracy = demandModel ? (await loadPerformance(this.deps.ctx.knex, demandModel.id)).filter((r) => r.method === 'rf_blend').map(accuracyOf) : null;
     let payload = (stored?.payload as PricePayload | undefined) ?? null;
     const rules = live?.rules ?? payload?.rules ?? (await this.priceRules(productId));
     if (!payload || live) {
