@@ -9,6 +9,7 @@ import { startTrendyolSandbox, DEFAULT_SELLER, type TrendyolSandbox } from '../.
 import { createLogger } from '../../src/util/logger';
 import { control } from '../sandbox/helpers';
 import { dailyHistory, shopWith, type ShopFixture } from './fixtures';
+import { until } from '../support/wait';
 
 // Small, fast training settings: the point is what reaches the models, not their quality.
 const FAST = { schedule: null, trainOnStart: false, maxProducts: 25, backtestProducts: 15, backtestOrigins: 2, forestRows: 80, forestTrees: 8, keepVersions: 1 };
@@ -23,15 +24,6 @@ interface Json {
   [k: string]: any;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * The marketplaces service feeding analytics over real sockets: a connected Trendyol (sandbox) account,
@@ -108,7 +100,7 @@ describe('analytics: competitor prices and customer questions from connected mar
     const done = await until('training', async () => {
       const s = await api('/api/analytics/retrain');
       return s.body.data.running ? null : s.body.data;
-    });
+    }, 90_000);
     assert.equal(done.lastReport.status, 'done', JSON.stringify(done.lastReport));
 
     const r = await api(`/api/analytics/pricing/${elastic}`);

@@ -10,19 +10,11 @@ import type { AnalyticsService } from '../../src/analytics';
 import { seedDemo } from '../../../scripts/demo/seed';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { migrateLatest } from '../../../migrations';
+import { until } from '../support/wait';
 
 // Small, fast training settings: the point here is the wiring, not the models' quality.
 const FAST = { schedule: null, trainOnStart: false, maxProducts: 25, backtestProducts: 15, backtestOrigins: 2, forestRows: 80, forestTrees: 8, keepVersions: 1 };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 55_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface Json {
   [k: string]: any;
