@@ -82,14 +82,17 @@ describe('analytics: demand forest, rolling-origin backtest and blend with the n
     }
   });
 
-  it('picks the blend weight with the least absolute error, ties to the forest', () => {
-    assert.equal(chooseWeight([]), 1);
-    assert.equal(chooseWeight([{ actual: 10, forest: 20, naive: 10 }]), 0);
-    assert.equal(chooseWeight([{ actual: 15, forest: 20, naive: 10 }]), 0.5);
-    assert.equal(chooseWeight([{ actual: 10, forest: 10, naive: 10 }]), 1);
+  it('picks the blend weight with the least absolute error, ties to the forest; no evidence, no forest', () => {
+    const pair = (actual: number, forest: number, naive: number, fitted = true) => ({ actual, forest, naive, fitted });
+    assert.equal(chooseWeight([]), 0, 'a forest nobody has scored is not served');
+    assert.equal(chooseWeight([pair(10, 10, 10, false)]), 0, 'the naive rate standing in for a forest that could not be fitted is no evidence');
+    assert.equal(chooseWeight([pair(10, 20, 10)]), 0);
+    assert.equal(chooseWeight([pair(15, 20, 10)]), 0.5);
+    assert.equal(chooseWeight([pair(10, 10, 10)]), 1);
     // Best at w = 0.3: the grid's nearest is ¼. Pooled over pairs, not averaged per pair.
-    assert.equal(chooseWeight([{ actual: 13, forest: 20, naive: 10 }]), 0.25);
-    assert.equal(chooseWeight([{ actual: 100, forest: 100, naive: 0 }, { actual: 0, forest: 10, naive: 0 }]), 1);
+    assert.equal(chooseWeight([pair(13, 20, 10)]), 0.25);
+    assert.equal(chooseWeight([pair(100, 100, 0), pair(0, 10, 0)]), 1);
+    assert.equal(chooseWeight([pair(15, 20, 10), pair(1000, 1000, 0, false)]), 0.5, 'unfitted pairs do not sway the choice');
   });
 
   it('samples training rows in proportion to the product level', () => {

@@ -5,7 +5,7 @@ import { naiveDemand, trainDemandForest, type DemandModel, type ForestOptions } 
  * Fit and rolling-origin backtest of the demand model for one horizon h.
  *
  * Origins are h days apart or a fortnight, whichever is longer (so no two target windows of one horizon
- * overlap at h ≥ 14), the newest leaving exactly h days of actuals. At each origin the forest is refit
+ * overlap), the newest leaving exactly h days of actuals. At each origin the forest is refit
  * on rows whose target windows end by that origin and predicts every product's next h days.
  *
  * The served forecast is a blend w · forest + (1 − w) · naive rate, w ∈ {0, ¼, ½, ¾, 1}. The weight
@@ -14,6 +14,8 @@ import { naiveDemand, trainDemandForest, type DemandModel, type ForestOptions } 
  * origin only serves that choice (it is not in the reported scores); the live forecast takes the
  * weight chosen on every origin. The grid is coarse on purpose: a few origins cannot tune a fine
  * weight, and ¼ steps already keep a forest that loses to the naive rate from being served as is.
+ * Without evidence (no older origin, or no forest could be fitted at any) the weight is 0: a forest
+ * nobody has scored is not served.
  */
 
 export const WEIGHTS = [0, 0.25, 0.5, 0.75, 1] as const;
@@ -29,6 +31,8 @@ interface Pair {
   actual: number;
   forest: number;
   naive: number;
+  /** A forest made `forest` (else it is the naive rate standing in): only these pairs are evidence. */
+  fitted: boolean;
 }
 
 export interface OriginScore {
@@ -71,13 +75,18 @@ export function demandOrigins(days: number, horizon: number, scored: number): nu
   return out;
 }
 
-/** The weight with the least pooled absolute error; ties go to the larger weight (the forest). */
+/**
+ * The weight with the least pooled absolute error over pairs a forest made; ties go to the larger
+ * weight (the forest). No such pair: 0, the naive rate.
+ */
 export function chooseWeight(pairs: readonly Pair[]): number {
+  const evidence = pairs.filter((p) => p.fitted);
+  if (evidence.length === 0) return 0;
   let best = 1;
   let bestAbs = Infinity;
   for (const w of [...WEIGHTS].reverse()) {
     let abs = 0;
-    for (const p of pairs) abs += Math.abs(p.actual - (w * p.forest + (1 - w) * p.naive));
+    for (const p of evidence) abs += Math.abs(p.actual - (w * p.forest + (1 - w) * p.naive));
     if (bestAbs === Infinity || abs < bestAbs - 1e-9 * Math.max(1, bestAbs)) {
       best = w;
       bestAbs = abs;
@@ -107,12 +116,15 @@ export async function fitDemand(products: readonly DemandInputs[], opts: DemandF
   let rows = 0;
   for (const [i, origin] of origins.entries()) {
     const model = await trainDemandForest(products, h, opts.forest, origin, tick);
-    if (model) (forests++, (rows += model.rows));
+    if (model) {
+      forests++;
+      rows += model.rows;
+    }
     const pairs: Pair[] = products.map((p) => {
       const naive = naiveDemand(p, h, origin);
-      return { actual: unitsIn(p.units, origin, origin + h), naive, forest: model ? model.predict(p, origin) : naive };
+      return { actual: unitsIn(p.units, origin, origin + h), naive, forest: model ? model.predict(p, origin) : naive, fitted: model !== null };
     });
-    // With a single origin there is nothing older to choose on: it is scored with the forest as is.
+    // With a single origin there is nothing older to choose on: it is scored at weight 0 (the naive rate).
     if (i > 0 || origins.length === 1) {
       const weight = chooseWeight(past);
       const s: OriginScore = { origin, weight, abs: 0, err: 0, actual: 0, naiveAbs: 0, rel: [], series: pairs.length };
@@ -130,7 +142,10 @@ export async function fitDemand(products: readonly DemandInputs[], opts: DemandF
     await tick();
   }
   const model = await trainDemandForest(products, h, opts.forest, undefined, tick);
-  if (model) (forests++, (rows += model.rows));
+  if (model) {
+    forests++;
+    rows += model.rows;
+  }
   return { horizon: h, model, weight: chooseWeight(past), scores, origins, forests, rows };
 }
 

@@ -22,6 +22,9 @@ import { suggestPrice, type CompetitorPrice, type PriceRules } from '../pricing/
 import { accuracyOf, modelInfo, pickPerformance, type AccuracyInfo, type ModelInfo } from './accuracy';
 import { AnalyticsInputError, AnalyticsNotReady } from './errors';
 
+/** The demand model's backtest rows: `rf_blend` since the blend with the naive rate, `rf` in versions trained before it. */
+const isDemandBacktest = (r: { method: string }) => r.method === 'rf_blend' || r.method === 'rf';
+
 /**
  * The analytics façade: what the HTTP routes and other modules (the public API) call. Reads serve the
  * newest trained model version and always say which version and how it backtested; training runs in
@@ -167,7 +170,7 @@ export class AnalyticsService {
     const model = await this.model('demand');
     const stored = await loadPrediction(this.deps.ctx.knex, model.id, 'demand', 'product', String(productId), 'units');
     const perf = await loadPerformance(this.deps.ctx.knex, model.id);
-    const accuracy = perf.filter((r) => r.method === 'rf_blend').map(accuracyOf);
+    const accuracy = perf.filter(isDemandBacktest).map(accuracyOf);
     if (!stored) {
       const none: DemandPayload = { units7: 0, units30: 0, stock: facts.quantity, group: 'none', method: 'naive', dailyRate: 0, daysOfCover: null, stockoutDate: null, reorder: { needed: false, quantity: 0, orderBy: null } };
       return {
@@ -184,7 +187,7 @@ export class AnalyticsService {
     const model = await this.model('pricing');
     const stored = await loadPrediction(this.deps.ctx.knex, model.id, 'price', 'product', String(productId), 'price');
     const demandModel = await latestModel(this.deps.ctx.knex, this.scope, 'demand');
-    const accuracy = demandModel ? (await loadPerformance(this.deps.ctx.knex, demandModel.id)).filter((r) => r.method === 'rf_blend').map(accuracyOf) : null;
+    const accuracy = demandModel ? (await loadPerformance(this.deps.ctx.knex, demandModel.id)).filter(isDemandBacktest).map(accuracyOf) : null;
     let payload = (stored?.payload as PricePayload | undefined) ?? null;
     const rules = live?.rules ?? payload?.rules ?? (await this.priceRules(productId));
     if (!payload || live) {
