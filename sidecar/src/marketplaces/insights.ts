@@ -45,9 +45,10 @@ export interface BuyboxStanding {
  * answered         answered and published
  * reported         the seller reported the question (the marketplace reviews it)
  * rejected         the question or the answer was refused by the marketplace
+ * expired          closed unanswered: the seller's time to answer ran out
  * unknown          a status this adapter does not know (see rawStatus)
  */
-export const questionStatuses = ['awaiting_answer', 'answer_pending', 'answered', 'reported', 'rejected', 'unknown'] as const;
+export const questionStatuses = ['awaiting_answer', 'answer_pending', 'answered', 'reported', 'rejected', 'expired', 'unknown'] as const;
 export type QuestionStatus = (typeof questionStatuses)[number];
 
 export interface QuestionAnswer {
@@ -92,6 +93,8 @@ export interface QuestionQuery {
   status?: Exclude<QuestionStatus, 'unknown'>;
   /** Only questions about this barcode. */
   barcode?: string;
+  /** By creation time: 'asc' oldest first (default), 'desc' newest first. */
+  order?: 'asc' | 'desc';
 }
 
 /** Which insights an adapter offers (and so which optional adapter methods exist). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CompetitorPrice } from '../analytics/pricing/optimise';
-import type { OcContext } from '../db/opencart';
+import { loadSpecials, storefrontPrice, type OcContext } from '../db/opencart';
 import { placeholders, rawRows } from '../db/raw';
 import { offersBuybox, offersQuestions, type CustomerQuestion, type IsoTime, type MarketplaceAdapter, type MarketplaceCode } from '../marketplaces/contract';
 import type { AdapterProvider } from '../sync/accounts/adapters';
@@ -16,6 +16,8 @@ import type { Logger } from '../util/logger';
  */
 
 const DAY_MS = 86_400_000;
+/** Narrowest question window: a smaller declared range is taken as a mistake, not walked minute by minute. */
+const MIN_WINDOW_MS = 3_600_000;
 /** Barcodes per adapter call: a failure loses at most this many (the adapter splits them further). */
 const BUYBOX_CHUNK = 50;
 /** Listings the marketplace knows: live ones and ones without stock (archived). */
@@ -30,7 +32,10 @@ export interface HarvestedQuestion extends CustomerQuestion {
   marketplace: MarketplaceCode;
 }
 
-/** Per account: how many questions/reviews came back (null: the marketplace does not offer them). */
+/**
+ * Per account: how many questions/reviews came back (null: not offered by the marketplace, or not read;
+ * `error` then says why, e.g. the harvest's cap was reached before this account).
+ */
 export interface FeedbackSourceReport {
   accountId: number;
   marketplace: MarketplaceCode;
@@ -45,7 +50,10 @@ export interface QuestionHarvest {
   until: IsoTime;
   questions: HarvestedQuestion[];
   sources: FeedbackSourceReport[];
-  /** MAX_QUESTIONS was reached: older windows were not all read. */
+  /**
+   * The cap (MAX_QUESTIONS) was reached: the account being read then kept its newest questions and lost
+   * older ones, and accounts after it were not read (their `questions` is null, `error` says so).
+   */
   truncated: boolean;
 }
 
@@ -57,6 +65,8 @@ export interface MarketplaceInsightsDeps {
   adapters: AdapterProvider;
   logger: Logger;
   now?: () => number;
+  /** Questions per harvest (default MAX_QUESTIONS). */
+  maxQuestions?: number;
 }
 
 export class MarketplaceInsights {
@@ -81,7 +91,9 @@ export class MarketplaceInsights {
    * price basis: a marketplace price includes VAT, the account's price rules and maybe another
    * currency, so each competitor's price is taken relative to our own offer on that marketplace (the
    * price the answer shows for our rank, else the one we last pushed) and applied to the OpenCart
-   * price. Our own price never counts as a competitor's: where we hold the buybox, its price is ours.
+   * price. The OpenCart price is the effective one (the active special, else the list price), as the
+   * stock/price sync pushes it under its default price source. Our own price never counts as a
+   * competitor's: where we hold the buybox, its price is ours.
    */
   async competitorPrices(productIds: number[]): Promise<Map<number, CompetitorPrice[]>> {
     const out = new Map<number, CompetitorPrice[]>();
@@ -127,7 +139,11 @@ export class MarketplaceInsights {
     return out;
   }
 
-  /** account id → barcode → the listings behind it (OpenCart product, price last pushed), for listings the marketplace knows. */
+  /**
+   * account id → barcode → the listings behind it (OpenCart product, price last pushed), for listings the
+   * marketplace knows. Keyed by the trimmed barcode: adapters trim what they send and answer for, and a
+   * blank one would make the adapter refuse its whole chunk.
+   */
   private async listingBarcodes(accountIds: number[], productIds: number[]): Promise<Map<number, Map<string, Array<{ productId: number; pushedPrice: number | null }>>>> {
     const out = new Map<number, Map<string, Array<{ productId: number; pushedPrice: number | null }>>>();
     for (let i = 0; i < productIds.length; i += 1000) {
@@ -140,20 +156,27 @@ export class MarketplaceInsights {
         [...accountIds, ...chunk, ...KNOWN_STATES],
       );
       for (const r of rows) {
+        const barcode = r.barcode.trim();
+        if (barcode === '') continue;
         const accountId = Number(r.marketplace_id);
         const byBarcode = out.get(accountId) ?? new Map<string, Array<{ productId: number; pushedPrice: number | null }>>();
-        const list = byBarcode.get(r.barcode) ?? [];
+        const list = byBarcode.get(barcode) ?? [];
         if (!list.some((l) => l.productId === Number(r.product_id))) list.push({ productId: Number(r.product_id), pushedPrice: r.last_pushed_price === null ? null : Number(r.last_pushed_price) });
-        byBarcode.set(r.barcode, list);
+        byBarcode.set(barcode, list);
         out.set(accountId, byBarcode);
       }
     }
     return out;
   }
 
-  /** OpenCart's own price per product (the price analytics suggests changes to). */
+  /**
+   * OpenCart's effective price per product: the default customer group's active special, else
+   * product.price. The marketplace price was pushed from it (sync/rules/price.ts), so a competitor's
+   * price relative to ours scales this one. Quantity discounts are left out, as the push leaves them out.
+   */
   private async shopPrices(productIds: number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
+    const specials = await loadSpecials(this.deps.oc, productIds);
     for (let i = 0; i < productIds.length; i += 1000) {
       const chunk = productIds.slice(i, i + 1000);
       const rows = await rawRows<{ product_id: number; price: string }>(
@@ -161,22 +184,26 @@ export class MarketplaceInsights {
         `SELECT product_id, price FROM \`${this.deps.oc.table('product')}\` WHERE product_id IN (${placeholders(chunk.length)})`,
         chunk,
       );
-      for (const r of rows) out.set(Number(r.product_id), Number(r.price));
+      for (const r of rows) {
+        const id = Number(r.product_id);
+        out.set(id, Number(storefrontPrice(this.deps.oc, String(r.price), specials.get(id) ?? [], []).effectivePrice));
+      }
     }
     return out;
   }
 
   /**
    * Customer questions created in the last `sinceDays` days, from every connected account (or those of
-   * one marketplace) whose adapter offers them, read window by window as wide as the marketplace allows.
+   * one marketplace) whose adapter offers them, read window by window as wide as the marketplace allows,
+   * newest window first and each newest first: when the cap is reached, what is kept is the most recent.
    */
   async customerQuestions(sinceDays: number, filter: { marketplace?: string } = {}): Promise<QuestionHarvest> {
     if (!Number.isInteger(sinceDays) || sinceDays < 1 || sinceDays > 365) throw new RangeError(`sinceDays must be a whole number from 1 to 365, got ${sinceDays}`);
     const now = (this.deps.now ?? Date.now)();
     const since = now - sinceDays * DAY_MS;
+    const cap = this.deps.maxQuestions ?? MAX_QUESTIONS;
     const questions: HarvestedQuestion[] = [];
     const sources: FeedbackSourceReport[] = [];
-    let truncated = false;
     for (const account of await this.connected(filter.marketplace)) {
       const report: FeedbackSourceReport = { accountId: account.id, marketplace: account.code, name: account.name, questions: null, reviews: null, error: null };
       sources.push(report);
@@ -186,31 +213,56 @@ export class MarketplaceInsights {
         continue;
       }
       if (!offersQuestions(adapter)) continue;
-      const limits = adapter.capabilities.limits;
-      const windowMs = (limits.questionRangeDays ?? sinceDays) * DAY_MS;
-      const size = limits.questionPageSize ?? 50;
+      if (questions.length >= cap) {
+        // Not asked at all: null with the reason, never a 0 that reads as "no questions there".
+        report.error = `not read: the harvest reached its cap of ${cap} questions / okunmadı: ${cap} soruluk üst sınıra ulaşıldı`;
+        continue;
+      }
       const seen = new Set<string>();
       try {
-        for (let from = since; from < now && !truncated; from += windowMs) {
-          const to = Math.min(now, from + windowMs);
-          for (let page = 0; page < MAX_PAGES_PER_WINDOW && !truncated; page += 1) {
-            const res = await adapter.fetchCustomerQuestions({ since: new Date(from).toISOString(), until: new Date(to).toISOString(), page, size });
-            for (const q of res.items) {
-              // Windows share their edge: a question created exactly there comes twice.
-              if (seen.has(q.id)) continue;
-              seen.add(q.id);
-              questions.push({ ...q, accountId: account.id, marketplace: account.code });
-              if (questions.length >= MAX_QUESTIONS) truncated = true;
-            }
-            if (res.items.length < size || (res.totalPages !== undefined && page + 1 >= res.totalPages)) break;
-          }
-        }
+        await this.readQuestions(account, adapter, since, now, cap, seen, questions);
       } catch (err) {
         report.error = (err as Error).message;
         this.deps.logger.warn({ err, accountId: account.id, marketplace: account.code }, 'marketplace insights: reading customer questions failed; using what was read');
       }
       report.questions = seen.size;
     }
-    return { since: new Date(since).toISOString(), until: new Date(now).toISOString(), questions, sources, truncated };
+    return { since: new Date(since).toISOString(), until: new Date(now).toISOString(), questions, sources, truncated: questions.length >= cap };
+  }
+
+  /** One account's questions in [since, now], newest first, into `out` until it holds `cap`. */
+  private async readQuestions(
+    account: AccountView,
+    adapter: MarketplaceAdapter & Required<Pick<MarketplaceAdapter, 'fetchCustomerQuestions'>>,
+    since: number,
+    now: number,
+    cap: number,
+    seen: Set<string>,
+    out: HarvestedQuestion[],
+  ): Promise<void> {
+    const limits = adapter.capabilities.limits;
+    const rangeDays = limits.questionRangeDays;
+    // A missing, zero, negative or odd range must not stall the walk: then one window over the whole
+    // period (an adapter that cannot answer that refuses it, and the account reports the error).
+    const windowMs = rangeDays !== undefined && Number.isFinite(rangeDays) && rangeDays > 0 ? Math.max(rangeDays * DAY_MS, MIN_WINDOW_MS) : now - since;
+    const pageSize = limits.questionPageSize;
+    const size = pageSize !== undefined && Number.isInteger(pageSize) && pageSize > 0 ? pageSize : 50;
+    for (let to = now; to > since; to -= windowMs) {
+      const from = Math.max(since, to - windowMs);
+      for (let page = 0; page < MAX_PAGES_PER_WINDOW; page += 1) {
+        const res = await adapter.fetchCustomerQuestions({ since: new Date(from).toISOString(), until: new Date(to).toISOString(), page, size, order: 'desc' });
+        for (const q of res.items) {
+          // Windows share their edge (a question created exactly there comes twice), and a question
+          // arriving while a window is read newest first pushes one already read onto the next page.
+          if (seen.has(q.id)) continue;
+          seen.add(q.id);
+          out.push({ ...q, accountId: account.id, marketplace: account.code });
+          if (out.length >= cap) return;
+        }
+        // The page count when the answer gives it; else a page shorter than the size it was served at.
+        const last = res.totalPages !== undefined ? page + 1 >= res.totalPages : res.items.length < (res.size > 0 ? res.size : size);
+        if (last) break;
+      }
+    }
   }
 }

@@ -4,6 +4,10 @@ import { loadConfig } from '../../src/config/load';
 import { dayIndex, dayString } from '../../src/analytics/calendar';
 import { createAnalyticsModule } from '../../src/modules/analytics';
 import { marketplacesModule, type MarketplacesService } from '../../src/modules/marketplaces';
+import { MarketplaceInsights } from '../../src/modules/marketplace-insights';
+import type { OcContext } from '../../src/db/opencart';
+import type { MarketplaceAdapter, MarketplaceCapabilities } from '../../src/marketplaces/contract';
+import type { AdapterProvider } from '../../src/sync/accounts/adapters';
 import type { SidecarModule } from '../../src/modules';
 import { startTrendyolSandbox, DEFAULT_SELLER, type TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { createLogger } from '../../src/util/logger';
@@ -24,6 +28,12 @@ interface Json {
   [k: string]: any;
 }
 
+/** The real adapter with some declared limits changed (what the service plans its calls by). */
+function withLimits(adapter: MarketplaceAdapter, limits: Partial<MarketplaceCapabilities['limits']>): MarketplaceAdapter {
+  const wrapped = Object.create(adapter) as MarketplaceAdapter;
+  Object.defineProperty(wrapped, 'capabilities', { value: { ...adapter.capabilities, limits: { ...adapter.capabilities.limits, ...limits } } });
+  return wrapped;
+}
 
 /**
  * The marketplaces service feeding analytics over real sockets: a connected Trendyol (sandbox) account,
@@ -36,6 +46,7 @@ describe('analytics: competitor prices and customer questions from connected mar
   let sb: TrendyolSandbox;
   let sidecar: Sidecar;
   let market: MarketplacesService;
+  let oc: OcContext;
   let accountId: number;
   let elastic: number;
   let held: number;
@@ -45,6 +56,7 @@ describe('analytics: competitor prices and customer questions from connected mar
     name: 'probe',
     async start(ctx) {
       market = ctx.services.get('marketplaces') as MarketplacesService;
+      oc = ctx.opencart;
       return {};
     },
   };
@@ -160,6 +172,96 @@ describe('analytics: competitor prices and customer questions from connected mar
     assert.equal(none.body.data.days, 14, 'two weeks by default');
   });
 
+  it('puts competitor prices in the shop’s effective price (the running special) and finds listings whose barcode has stray spaces', async () => {
+    const specials = () => shop.db.knex('msig_product_special');
+    const group = oc.customerGroupId;
+    const before: number[] = await specials().where({ product_id: held }).pluck('product_special_id');
+    await specials().insert([
+      { product_id: held, customer_group_id: group, priority: 1, price: 24, date_start: '0000-00-00', date_end: '0000-00-00' },
+      // Ended long ago, though first by priority: not what the storefront charges.
+      { product_id: held, customer_group_id: group, priority: 0, price: 10, date_start: '2020-01-01', date_end: '2020-02-01' },
+    ]);
+    // The push sent the special with VAT: 24 × 1.2 = 28.80 is our offer on Trendyol now.
+    sb.control.seedProduct({ barcode: 'MS-HELD', salePrice: 28.8, listPrice: 40 });
+    await shop.db.knex('meschain_listings').where({ marketplace_id: accountId, product_id: elastic }).update({ barcode: '  MS-ELASTIC ' });
+    try {
+      const prices = await market.competitorPrices([elastic, held]);
+      // 40 against our 28.80 is 40/28.8 of the special 24 = 33.33 (the list price 30 would give 41.67).
+      assert.deepEqual(prices.get(held), [{ marketplace: 'trendyol', price: 33.33 }]);
+      // The padded barcode is asked trimmed, and Trendyol's answer for it is matched back to ELASTIC.
+      assert.deepEqual(prices.get(elastic), [{ marketplace: 'trendyol', price: 18.9 }]);
+    } finally {
+      await specials().where({ product_id: held }).whereNotIn('product_special_id', [0, ...before]).delete();
+      sb.control.seedProduct({ barcode: 'MS-HELD', salePrice: 36, listPrice: 40 });
+      await shop.db.knex('meschain_listings').where({ marketplace_id: accountId, product_id: elastic }).update({ barcode: 'MS-ELASTIC' });
+    }
+  });
+
+  it('keeps the newest questions when the harvest is capped, stops at the cap, and reports the accounts it did not read', async () => {
+    const created = await api('/api/marketplaces', {
+      method: 'POST',
+      body: JSON.stringify({ code: 'trendyol', name: 'Trendyol 2', enabled: true, baseUrl: sb.baseUrl, credentials: { sellerId: DEFAULT_SELLER.sellerId, apiKey: DEFAULT_SELLER.apiKey, apiSecret: DEFAULT_SELLER.apiSecret } }),
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const secondId = created.body.account.id as number;
+    try {
+      const capped = new MarketplaceInsights({ knex: shop.db.knex, oc, accounts: market.accounts, adapters: market.adapters, logger: createLogger('silent'), maxQuestions: 5 });
+      const harvest = await capped.customerQuestions(30);
+      const all = (await control(sb, 'GET', '/questions')) as Array<{ id: number; creationDate: number }>;
+      const newest = [...all].sort((a, b) => b.creationDate - a.creationDate || b.id - a.id).slice(0, 5).map((q) => String(q.id));
+      assert.ok(all.length > 10, 'more questions than the cap');
+      assert.deepEqual(harvest.questions.map((q) => q.id), newest, 'the five newest, not the oldest of the month');
+      assert.equal(harvest.truncated, true);
+      assert.equal(harvest.sources.length, 2);
+      assert.deepEqual(harvest.sources[0], { accountId, marketplace: 'trendyol', name: 'Trendyol', questions: 5, reviews: null, error: null });
+      const skipped = harvest.sources[1]!;
+      assert.equal(skipped.accountId, secondId);
+      assert.equal(skipped.questions, null, 'not read: no count, rather than a 0 that reads as "no questions"');
+      assert.match(skipped.error ?? '', /cap of 5 questions/);
+
+      // Without a cap both accounts are read in full (they are the same seller here).
+      const full = await new MarketplaceInsights({ knex: shop.db.knex, oc, accounts: market.accounts, adapters: market.adapters, logger: createLogger('silent') }).customerQuestions(30);
+      assert.equal(full.truncated, false);
+      assert.deepEqual(full.sources.map((x) => [x.accountId, x.error]), [[accountId, null], [secondId, null]]);
+      assert.equal(full.sources[0]!.questions, full.sources[1]!.questions);
+      assert.ok(full.sources[0]!.questions! > 5);
+    } finally {
+      assert.equal((await api(`/api/marketplaces/${secondId}`, { method: 'DELETE' })).status, 200);
+    }
+  });
+
+  it('reads every page the answer counts, and never stalls on a question range that is not positive', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 60; i += 1) sb.control.addQuestion({ text: `Soru ${i}: kargo ne zaman gelir?`, barcode: 'MS-X2', createdAt: now - (i + 1) * 60_000 });
+    const all = (await control(sb, 'GET', '/questions')) as Array<{ creationDate: number }>;
+    const within = (days: number) => all.filter((q) => q.creationDate - OFFSET >= now - days * DAY).length;
+    assert.ok(within(2) > 50);
+    const harvestWith = (limits: Partial<MarketplaceCapabilities['limits']>, days: number) =>
+      new MarketplaceInsights({
+        knex: shop.db.knex,
+        oc,
+        accounts: market.accounts,
+        adapters: { get: async (id: number) => withLimits(await market.adapters.get(id), limits) } as unknown as AdapterProvider,
+        logger: createLogger('silent'),
+      }).customerQuestions(days);
+
+    // Declared pages of 100, served as 50 (Trendyol's largest): a first page of 50 is not the last one.
+    const paged = await harvestWith({ questionPageSize: 100 }, 2);
+    assert.equal(paged.sources[0]!.error, null);
+    assert.equal(paged.questions.length, within(2));
+
+    // A zero or negative range is one window over the whole period, not a loop that never advances.
+    for (const questionRangeDays of [0, -3]) {
+      const week = await harvestWith({ questionRangeDays }, 7);
+      assert.equal(week.sources[0]!.error, null, String(questionRangeDays));
+      assert.equal(week.questions.length, within(7), String(questionRangeDays));
+    }
+    // Over 14 days that one window is wider than Trendyol answers: the account reports the adapter's refusal.
+    const month = await harvestWith({ questionRangeDays: 0 }, 30);
+    assert.match(month.sources[0]!.error ?? '', /14 days/);
+    assert.equal(month.questions.length, 0);
+  });
+
   it('refuses bad parameters with the analytics 400 shape, naming the parameter', async () => {
     for (const [query, code, names] of [
       ['marketplace=trendy0l', 'unknown_marketplace', 'marketplace'],
@@ -176,6 +278,7 @@ describe('analytics: competitor prices and customer questions from connected mar
     }
   });
 
+  // Last on purpose: the failures open the account's circuit breaker, which later calls would meet.
   it('does not break when Trendyol fails: logs, and returns what it has', async () => {
     sb.control.setFaults({ errorRate: 1, errorStatuses: [500], routes: ['buybox-information', 'questions/filter'] });
     try {

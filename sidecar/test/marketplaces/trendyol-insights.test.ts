@@ -112,6 +112,43 @@ describe('Trendyol adapter: buybox and customer questions', function () {
     }
   });
 
+  it('reads newest first on request and maps UNANSWERED to expired', async () => {
+    sb.control.updateSettings({ seedInsights: false });
+    try {
+      const now = Date.now();
+      const a = sb.control.addQuestion({ text: 'Rengi solar mı?', barcode: 'G5', createdAt: now - 4 * DAY, status: 'UNANSWERED' });
+      const b = sb.control.addQuestion({ text: 'Which size fits 80 kg?', barcode: 'G5', createdAt: now - DAY });
+      const range = { since: new Date(now - 5 * DAY).toISOString(), until: new Date(now).toISOString() };
+      const asc = await adapter.fetchCustomerQuestions!(range);
+      assert.deepEqual(asc.items.map((q) => q.id), [String(a.id), String(b.id)]);
+      const desc = await adapter.fetchCustomerQuestions!({ ...range, order: 'desc' });
+      assert.deepEqual(desc.items.map((q) => q.id), [String(b.id), String(a.id)]);
+      const expired = desc.items[1]!;
+      assert.equal(expired.status, 'expired', 'closed unanswered, not an unknown status');
+      assert.equal(expired.rawStatus, 'UNANSWERED');
+      assert.equal(expired.answer, null);
+      const only = await adapter.fetchCustomerQuestions!({ ...range, status: 'expired' });
+      assert.deepEqual(only.items.map((q) => q.id), [String(a.id)]);
+    } finally {
+      sb.control.updateSettings({ seedInsights: true });
+    }
+  });
+
+  it('refuses an inherited status name, a bad order, or a since in the future with a clear message, before sending anything', async () => {
+    sb.control.resetRequests();
+    const validation = (pattern: RegExp) => (err: unknown) => err instanceof MarketplaceError && err.kind === 'validation' && pattern.test(err.message);
+    for (const status of ['constructor', 'toString', '__proto__']) {
+      await assert.rejects(adapter.fetchCustomerQuestions!({ status: status as never }), validation(/unknown question status/), status);
+    }
+    await assert.rejects(adapter.fetchCustomerQuestions!({ order: 'up' as never }), validation(/order must be asc or desc/));
+    const future = await adapter.fetchCustomerQuestions!({ since: new Date(Date.now() + DAY).toISOString() }).catch((err: unknown) => err);
+    assert.ok(future instanceof MarketplaceError && future.kind === 'validation', String(future));
+    assert.match(future.message, /since is in the future/);
+    assert.match(future.message, /başlangıç tarihi gelecekte/);
+    assert.doesNotMatch(future.message, /until/, 'no until was given');
+    assert.equal(sb.control.requestLog({ route: 'questions' }).length, 0);
+  });
+
   it('refuses a range over 14 days or a bad date before sending anything', async () => {
     sb.control.resetRequests();
     const now = Date.now();
@@ -147,6 +184,8 @@ describe('Trendyol adapter: buybox and customer questions', function () {
       assert.equal(bb!.headers['user-agent'], `${sb.sellers[0]!.sellerId} - SelfIntegration`);
       assert.match(qs!.url, new RegExp(`^/integration/qna/sellers/${sb.sellers[0]!.sellerId}/questions/filter\\?`));
       assert.match(qs!.url, /orderByField=CreatedDate/);
+      assert.match(qs!.url, /orderByDirection=ASC/);
+      assert.match(qs!.url, new RegExp(`[?&]supplierId=${sb.sellers[0]!.sellerId}(&|$)`), 'the supplierId Trendyol’s guide makes mandatory');
     } finally {
       await local.close();
       await receiver.close();

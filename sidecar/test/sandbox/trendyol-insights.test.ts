@@ -139,6 +139,19 @@ describe('Trendyol sandbox: buybox and customer questions', function () {
       await assert.rejects(control(sb, 'POST', '/questions', { text: 'x', status: 'ANSWERED' }), /400/);
     });
 
+    it('takes Trendyol’s supplierId parameter for the caller’s own seller only, and serves UNANSWERED (expired) questions without an answer', async () => {
+      const planted = await control(sb, 'POST', '/questions', { text: 'Garanti süresi nedir?', barcode: 'BB2', status: 'UNANSWERED', answer: 'too late' });
+      assert.equal(planted.status, 'UNANSWERED');
+      assert.equal(planted.answer, null, 'a question closed unanswered carries no answer');
+      assert.equal(planted.public, false);
+      const own = await call(sb, 'GET', QUESTIONS, { query: { supplierId: sb.sellers[0]!.sellerId, status: 'UNANSWERED', size: 50 } });
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+      assert.deepEqual(own.body.content.map((q: { id: number }) => q.id), [planted.id]);
+      const other = await call(sb, 'GET', QUESTIONS, { query: { supplierId: '424242' } });
+      assert.equal(other.status, 403);
+      assert.equal(other.body.errors[0].key, 'seller.forbidden');
+    });
+
     it('serves only planted questions when seeding is off', async () => {
       sb.control.updateSettings({ seedInsights: false });
       try {

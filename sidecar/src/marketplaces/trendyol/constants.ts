@@ -130,6 +130,8 @@ export const QUESTION_STATUS_MAP: Record<string, QuestionStatus> = {
   ANSWERED: 'answered',
   REPORTED: 'reported',
   REJECTED: 'rejected',
+  // Closed without an answer (no answer within 3 business days, or too many forbidden words).
+  UNANSWERED: 'expired',
 };
 
 /** Trendyol unsupplied reason ids. */

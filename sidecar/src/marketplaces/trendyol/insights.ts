@@ -98,6 +98,8 @@ export async function fetchBuybox(api: TrendyolApi, accountId: number, barcodes:
 function toStanding(info: z.infer<typeof buyboxAnswer>['buyboxInfo'][number]): BuyboxStanding {
   const rank = info.buyboxOrder;
   // The buybox price is ours when we hold it; the 2nd/3rd prices are another seller's unless we sit there.
+  // hasMultipleSeller false means Trendyol knows no other offer: a 2nd/3rd price sent along then cannot
+  // be another seller's live offer (a stale or placeholder value), so it is not reported as a competitor.
   const ranked: Array<[number, number | null | undefined]> = [
     [1, info.buyboxPrice],
     [2, info.hasMultipleSeller ? info.secondBuyboxPrice : null],
@@ -132,30 +134,39 @@ function timeOf(value: string | undefined, field: string, accountId: number): nu
 }
 
 /**
- * One page of questions created in [since, until], oldest first (stable while new questions arrive).
+ * One page of questions created in [since, until], oldest first unless `order` is 'desc' (oldest first
+ * is stable while new questions arrive; newest first lets a capped reader keep the recent ones).
  * Trendyol's timestamps are Turkish time written as epoch ms: shifted by `offsetMs` both ways.
  */
 export async function fetchQuestions(api: TrendyolApi, accountId: number, query: QuestionQuery, now: number, offsetMs: number): Promise<Page<CustomerQuestion>> {
+  const invalid = (message: string) => new MarketplaceError('validation', message, { marketplace: 'trendyol', accountId });
   const size = Math.min(Math.max(Math.trunc(query.size ?? 20), 1), TRENDYOL_LIMITS.questionPageSize);
   const page = Math.max(Math.trunc(query.page ?? 0), 0);
   let since = timeOf(query.since, 'since', accountId);
   let until = timeOf(query.until, 'until', accountId);
   if (since !== undefined || until !== undefined) {
+    if (until === undefined && since! > now) throw invalid('since is in the future / başlangıç tarihi gelecekte');
     until ??= Math.min(now, since! + TRENDYOL_LIMITS.maxQuestionRangeMs);
     since ??= until - TRENDYOL_LIMITS.defaultQuestionRangeMs;
-    if (until < since) throw new MarketplaceError('validation', 'until is before since / bitiş başlangıçtan önce', { marketplace: 'trendyol', accountId });
+    if (until < since) throw invalid('until is before since / bitiş başlangıçtan önce');
     if (until - since > TRENDYOL_LIMITS.maxQuestionRangeMs) {
-      throw new MarketplaceError('validation', 'Trendyol answers questions of at most 14 days per query / Trendyol soru sorgusu en fazla 14 günlük olabilir', { marketplace: 'trendyol', accountId });
+      throw invalid('Trendyol answers questions of at most 14 days per query / Trendyol soru sorgusu en fazla 14 günlük olabilir');
     }
   }
-  if (query.status !== undefined && !(query.status in TY_STATUS)) {
-    throw new MarketplaceError('validation', `unknown question status ${String(query.status)} / bilinmeyen soru durumu`, { marketplace: 'trendyol', accountId });
+  // Own keys only: `in` would also accept inherited names such as 'constructor'.
+  if (query.status !== undefined && !Object.hasOwn(TY_STATUS, query.status)) {
+    throw invalid(`unknown question status ${String(query.status)} / bilinmeyen soru durumu`);
+  }
+  if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') {
+    throw invalid(`order must be asc or desc, got ${String(query.order)} / sıralama asc ya da desc olmalı`);
   }
   const params: Query = {
+    // Trendyol's guide lists supplierId as mandatory on this call, besides the seller id in the path.
+    supplierId: api.sellerId,
     page,
     size,
     orderByField: 'CreatedDate',
-    orderByDirection: 'ASC',
+    orderByDirection: query.order === 'desc' ? 'DESC' : 'ASC',
     ...(since !== undefined ? { startDate: since + offsetMs, endDate: until! + offsetMs } : {}),
     ...(query.status ? { status: TY_STATUS[query.status] } : {}),
     ...(query.barcode ? { barcode: query.barcode } : {}),
@@ -164,7 +175,8 @@ export async function fetchQuestions(api: TrendyolApi, accountId: number, query:
   return {
     items: res.content.map((q) => toQuestion(q, offsetMs, query.barcode)),
     page,
-    size,
+    // The page size Trendyol applied, when it says: callers compare a page's length with it.
+    size: res.size ?? size,
     ...(res.totalElements !== undefined ? { totalElements: res.totalElements } : {}),
     ...(res.totalPages !== undefined ? { totalPages: res.totalPages } : {}),
   };

@@ -40,6 +40,12 @@ export function mountInsightRoutes(router: Router, state: TrendyolSandboxState):
   router.get(questions, r(questions, ({ req, seller, now }) => {
     const s = state.settings;
     const offset = s.clockOffsetMs;
+    // Trendyol's guide calls supplierId mandatory; the sandbox accepts a call without it (the path names
+    // the seller already) but refuses one naming another seller.
+    const supplierId = strParam(req, 'supplierId');
+    if (supplierId !== undefined && supplierId !== seller.sellerId) {
+      throw new SandboxError(403, 'seller.forbidden', `${supplierId} satıcısı için yetkiniz bulunmamaktadır.`, 'ClientApiAuthenticationException');
+    }
     const page = intParam(req, 'page', 0);
     const size = intParam(req, 'size', 20, s.maxQuestionPageSize);
     if (size === 0) throw new SandboxError(400, 'size.invalid', 'size en az 1 olmalıdır.');

@@ -6,7 +6,8 @@ import type { TrendyolSandboxSettings } from './settings';
 
 /** Other sellers' offers (the buybox) and customer questions of one sandbox. Times are real epoch ms. */
 
-export const QUESTION_STATUSES = ['WAITING_FOR_ANSWER', 'WAITING_FOR_APPROVE', 'ANSWERED', 'REPORTED', 'REJECTED'] as const;
+/** UNANSWERED: closed because the seller did not answer in time (never carries an answer). */
+export const QUESTION_STATUSES = ['WAITING_FOR_ANSWER', 'WAITING_FOR_APPROVE', 'ANSWERED', 'REPORTED', 'REJECTED', 'UNANSWERED'] as const;
 export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
 
 export interface Offer {
@@ -151,7 +152,7 @@ export class InsightsStore {
   private insert(sellerId: string, product: Product | null, input: PlantQuestion, customerId: number, barcode = product?.barcode): Question {
     const created = input.createdAt ?? this.now();
     const status = input.status ?? (input.answer ? 'ANSWERED' : 'WAITING_FOR_ANSWER');
-    const answered = input.answer !== undefined && status !== 'WAITING_FOR_ANSWER';
+    const answered = input.answer !== undefined && status !== 'WAITING_FOR_ANSWER' && status !== 'UNANSWERED';
     const answerAt = created + 2 * 3600_000;
     const id = this.nextId++;
     const answer: QuestionAnswer | null = answered ? { id: id + 500_000, text: input.answer!, creationDate: answerAt, hasPrivateInfo: false, reason: null } : null;
