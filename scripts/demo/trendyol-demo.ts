@@ -57,6 +57,22 @@ export function marketplacesHook(): { module: SidecarModule; service(): Marketpl
   };
 }
 
+/**
+ * Takes an earlier run's account out of the way. One that imported orders cannot be deleted (its
+ * orders keep pointing at it, as in a real shop): it is disabled and renamed instead, so the earlier
+ * orders stay where they are and the new sandbox's order numbers, which start over, are not taken
+ * for them.
+ */
+async function retire(accounts: TrendyolDemoOptions['marketplaces']['accounts'], id: number, name: string): Promise<void> {
+  try {
+    await accounts.remove(id);
+  } catch (err) {
+    // 1451: a row (an imported order) still references the account.
+    if ((err as { errno?: number }).errno !== 1451) throw err;
+    await accounts.update(id, { name: `${name} (run before #${id})`, enabled: false });
+  }
+}
+
 /** Creates the demo account (replacing one from an earlier run), then maps and lists. */
 async function connect(o: TrendyolDemoOptions, sandbox: TrendyolSandbox): Promise<number> {
   const { accounts, engine } = o.marketplaces;
@@ -73,7 +89,7 @@ async function connect(o: TrendyolDemoOptions, sandbox: TrendyolSandbox): Promis
   };
   // The sandbox keeps its state in memory: an account left by an earlier run points at listings it no
   // longer holds, so start that account afresh (its listings go with it).
-  if (existing) await accounts.remove(existing.id);
+  if (existing) await retire(accounts, existing.id, name);
   const accountId = (await accounts.create(input)).id;
   const cats = await rows<{ category_id: number }>(o.knex, `SELECT category_id FROM ${o.prefix}category`);
   await engine.mappings.putCategories(accountId, cats.map((c) => ({ ocCategoryId: c.category_id, remoteCategoryId: REMOTE_CATEGORY })));
