@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { loadOcContext, recoverOrderWrites, type OcContext } from '../../src/db/opencart';
-import { createLogger } from '../../src/util/logger';
+import type { TestDatabase } from '../support/db';
+import { recoverOrderWrites, type OcContext } from '../../src/db/opencart';
 import { importOrder, type OrderEnv } from '../../src/sync/orders/process';
 import { importBatch } from '../../src/sync/orders/batch';
 import type { MarketplaceOrder } from '../../src/marketplaces/types';
-import { addAccount, CANON, IPHONE, order, orderCount, setupShop, stockOf, type LineSpec } from './support';
+import { CANON, IPHONE, order, orderCount, importFixture, stockOf, type LineSpec } from './support';
 
 /**
  * A poll page of new orders goes in as one batch (sync/orders/batch.ts over the data layer's
@@ -24,13 +23,9 @@ describe('orders in: a poll page as one batch', () => {
   const rows = async <T>(sql: string, bindings: unknown[] = []): Promise<T[]> => ((await db.knex.raw(sql, bindings as Knex.RawBinding[])) as unknown as [T[]])[0];
 
   before(async () => {
-    db = await createTestDatabase({ prefix });
-    await setupShop(db.knex, prefix);
+    ({ db, ctx, env, account } = await importFixture(prefix));
     await db.knex(t('product')).whereIn('product_id', [30, 40]).update({ quantity: 5000 });
     await db.knex(t('product_option_value')).whereIn('product_option_value_id', [15, 16]).update({ quantity: 5000, subtract: 1 });
-    ctx = await loadOcContext(db.knex, { prefix, storeUrl: 'http://shop.example/' });
-    env = { ctx, logger: createLogger('silent') };
-    account = { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test' };
   });
   after(async () => db.drop());
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { loadOcContext, type OcContext } from '../../src/db/opencart';
-import { createLogger } from '../../src/util/logger';
+import type { TestDatabase } from '../support/db';
+import type { OcContext } from '../../src/db/opencart';
 import { importOrder, reprocessGroup, type OrderEnv } from '../../src/sync/orders/process';
 import { ensureGroup, groupById, listHeld, packagesOf, setPackages, upsertPackage } from '../../src/sync/orders/store';
 import { headerOf } from '../../src/sync/orders/process';
@@ -11,7 +10,7 @@ import { parseOrderSettings } from '../../src/sync/orders/settings';
 import { createOrder } from '../../src/db/opencart';
 import { storeReturn } from '../../src/sync/orders/returns';
 import { listReservations, reservedStock } from '../../src/sync/reservations';
-import { addAccount, CANON, IPHONE, order, orderCount, setupShop, stockOf } from './support';
+import { CANON, IPHONE, order, orderCount, importFixture, stockOf } from './support';
 
 /**
  * The order import against the real OpenCart schema (non-default prefix), without a marketplace in
@@ -26,11 +25,7 @@ describe('orders in: import into OpenCart', () => {
   const t = (name: string) => `${prefix}${name}`;
 
   before(async () => {
-    db = await createTestDatabase({ prefix });
-    await setupShop(db.knex, prefix);
-    ctx = await loadOcContext(db.knex, { prefix, storeUrl: 'http://shop.example/' });
-    env = { ctx, logger: createLogger('silent') };
-    account = { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test' };
+    ({ db, ctx, env, account } = await importFixture(prefix));
   });
   after(async () => db.drop());
 

@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
 import type { MarketplaceOrder, OrderLine, OrderStatus } from '../../src/marketplaces/types';
+import { loadOcContext, type OcContext } from '../../src/db/opencart';
+import type { OrderEnv } from '../../src/sync/orders/process';
+import { createLogger } from '../../src/util/logger';
+import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /**
  * Fixtures for the order-flow tests over OpenCart's demo catalog:
@@ -34,6 +38,14 @@ export async function addAccount(knex: Knex, name = 'Trendyol test', code = 'tre
     flows: JSON.stringify({ ordersIn: true, statusOut: true }),
   })) as number[];
   return id as number;
+}
+
+/** A fresh test database with the fixture shop, its context, an import environment and one Trendyol account. */
+export async function importFixture(prefix: string): Promise<{ db: TestDatabase; ctx: OcContext; env: OrderEnv; account: { id: number; code: 'trendyol'; name: string } }> {
+  const db = await createTestDatabase({ prefix });
+  await setupShop(db.knex, prefix);
+  const ctx = await loadOcContext(db.knex, { prefix, storeUrl: 'http://shop.example/' });
+  return { db, ctx, env: { ctx, logger: createLogger('silent') }, account: { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test' } };
 }
 
 export interface LineSpec {
