@@ -5,6 +5,8 @@ import { createAdapter, getMarketplace, listMarketplaces } from '../../src/marke
 import type { MarketplaceAdapter, StockPriceUpdate, SubmitOutcome, ItemResult, WebhookRequest } from '../../src/marketplaces/contract';
 import { startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { trendyolAccount, until } from './support';
+import { toOrders } from '../../src/marketplaces/trendyol/orders-mapping';
+import { orderProblem } from '../../src/sync/orders/check';
 
 /** Trendyol-specific behaviour beyond the conformance suite: cursor robustness, splits, faults, registry. */
 describe('Trendyol adapter', function () {
@@ -185,6 +187,15 @@ describe('Trendyol adapter', function () {
     const none = handler.verify(req(`Basic ${Buffer.from('hook:pw').toString('base64')}`), { ...creds, webhook: undefined });
     assert.ok(!none.ok && none.status === 401 && /no webhook secret/.test(none.reason));
     assert.throws(() => handler.parse({ ...req(), rawBody: Buffer.from('{"id": 1}') }), (e: unknown) => e instanceof MarketplaceError && e.kind === 'validation');
+  });
+
+  it('maps a line without any price to an empty amount, never 0.00, so the import refuses the order', () => {
+    const [o] = toOrders([{ id: 7, orderNumber: 'N-7', status: 'Created', orderDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2 }] }], 0, false);
+    assert.equal(o!.packages[0]!.lines[0]!.unitPrice, '');
+    assert.match(orderProblem(o!) ?? '', /unit price is not an amount/);
+    const [priced] = toOrders([{ id: 8, orderNumber: 'N-8', status: 'Created', orderDate: 1, currencyCode: 'TRY', lines: [{ id: 1, barcode: 'B', quantity: 2, price: 10, currencyCode: 'TRY' }] }], 0, false);
+    assert.equal(priced!.packages[0]!.lines[0]!.unitPrice, '10.00');
+    assert.equal(orderProblem(priced!), null);
   });
 
   it('validates credentials and settings with messages naming the field', () => {

@@ -129,6 +129,17 @@ describe('orders: acknowledge imported packages on Trendyol (Picking)', function
     assert.deepEqual(group, { status: 'processing', oc_status_id: 2 });
   });
 
+  it('sends an ack once when status out runs for the order several times at once', async () => {
+    await setAck(true);
+    const pkg = newSandboxOrder();
+    const id = (await importOrder(env, account, await fetched(pkg.orderNumber))).ocOrderId!;
+    const runs = await Promise.all([statusOut(id), statusOut(id), statusOut(id)]);
+    assert.equal(runs.reduce((n, r) => n + r.sent, 0), 1, 'one of the runs sent it');
+    assert.equal(statusPuts('handled'), 1, 'one status update reached Trendyol');
+    assert.deepEqual(await actions(id), [['ack', 'sent', 'import', String(pkg.id)]]);
+    assert.equal(sandboxStatus(pkg.id), 'Picking');
+  });
+
   it('retries a failed status update until Trendyol answers, and counts an update whose answer was lost as done', async () => {
     await setAck(true);
     const pkg = newSandboxOrder();

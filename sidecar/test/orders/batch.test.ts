@@ -135,7 +135,7 @@ describe('orders in: a poll page as one batch', () => {
     await assertSettled([...single, ...batch]);
   });
 
-  it('sends everything it does not handle to the single path: known, cancelled, awaiting, unmatched, repeated', async () => {
+  it('sends everything it does not handle to the single path: known, cancelled, awaiting, unmatched, repeated, malformed', async () => {
     const known = page('known', 1)[0]!;
     await importOrder(env, account, known);
     const fresh = page('fresh', 3);
@@ -144,12 +144,13 @@ describe('orders in: a poll page as one batch', () => {
     const unmatched = order('odd-unknown', [{ packageId: 'X3', status: 'created', lines: [{ lineId: 'L1', barcode: 'NO-SUCH-CODE', quantity: 1, unitPrice: '10.00' }] }]);
     const twiceA = order('odd-twice', [{ packageId: 'X4', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]);
     const twiceB = order('odd-twice', [{ packageId: 'X5', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]);
+    const malformed = order('odd-zero', [{ packageId: 'X6', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 0, unitPrice: '960.00' }] }]);
     const before = await orderCount(db.knex, prefix);
-    const result = await importBatch(env, account, [known, ...fresh, cancelled, awaiting, unmatched, twiceA, twiceB]);
+    const result = await importBatch(env, account, [known, ...fresh, cancelled, awaiting, unmatched, twiceA, twiceB, malformed]);
     assert.deepEqual(result.outcomes.map((o) => o.remoteOrderId).sort(), fresh.map((o) => o.orderId).sort());
     assert.deepEqual(
       result.rest.map((o) => o.orderId),
-      [known, cancelled, awaiting, unmatched, twiceA, twiceB].map((o) => o.orderId),
+      [known, cancelled, awaiting, unmatched, twiceA, twiceB, malformed].map((o) => o.orderId),
     );
     assert.equal(await orderCount(db.knex, prefix), before + 3);
     // The rest is the single path's: the unmatched order is held with its reason, the rest imported or reserved.

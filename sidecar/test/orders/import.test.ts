@@ -9,6 +9,7 @@ import { conversionFor } from '../../src/sync/orders/money';
 import { parseOrderSettings } from '../../src/sync/orders/settings';
 import { createOrder } from '../../src/db/opencart';
 import { storeReturn } from '../../src/sync/orders/returns';
+import { importOrHold } from '../../src/sync/orders/poll';
 import { listReservations, reservedStock } from '../../src/sync/reservations';
 import { CANON, IPHONE, order, orderCount, importFixture, stockOf } from './support';
 
@@ -325,4 +326,27 @@ describe('orders in: import into OpenCart', () => {
     assert.equal(outcome.state, 'held');
     assert.match(outcome.heldReasons.join(' '), /RUB, which is not a currency in mc_currency/);
   });
+
+  it('refuses an order the marketplace sent without what an OpenCart order needs: held with the reason, nothing written', async () => {
+    const ordersBefore = await orderCount(db.knex, prefix);
+    const stockBefore = await stockOf(db.knex, prefix);
+    const zero = order('BAD-QTY-1', [{ packageId: 'BAD-QTY-1-P1', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 0, unitPrice: '960.00' }] }]);
+    await assert.rejects(importOrder(env, account, zero), /"BAD-QTY-1" cannot be imported: packages\.0\.lines\.0\.quantity: quantity is below 1/);
+    assert.equal(await importOrHold(env, account, zero), null);
+    const [held] = await db.knex('meschain_orders').where({ marketplace_id: account.id, remote_order_id: 'BAD-QTY-1' });
+    assert.equal(held.state, 'held');
+    assert.match(held.hold_reason, /quantity is below 1/);
+    const noPrice = order('BAD-PRICE-1', [{ packageId: 'BAD-PRICE-1-P1', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '' }] }]);
+    await assert.rejects(importOrder(env, account, noPrice), /unit price is not an amount/);
+
+    // An id too long for its column cannot even be held: skipped, nothing stored under a cut-off id.
+    const long = order('9'.repeat(65), [{ packageId: 'P-LONG', status: 'created', lines: [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 1, unitPrice: '960.00' }] }]);
+    assert.equal(await importOrHold(env, account, long), null);
+    assert.equal((await db.knex('meschain_order_groups').where('remote_order_id', 'like', '9999%')).length, 0);
+    assert.equal((await db.knex('meschain_orders').where({ remote_package_id: 'P-LONG' })).length, 0);
+
+    assert.equal(await orderCount(db.knex, prefix), ordersBefore, 'no OpenCart order was written');
+    assert.deepEqual(await stockOf(db.knex, prefix), stockBefore, 'no stock was taken');
+  });
 });
+

@@ -91,6 +91,46 @@ describe('stock/price values that change while a push is in flight', function ()
     assert.equal(world.sandbox.control.product(target.barcode)!.quantity, want, 'the carried (outdated) value never went out');
   });
 
+  it('recomputes carried values read before the listing’s last push was prepared (an older plan that lost the race)', async () => {
+    const before = world.sandbox.control.product(target.barcode)!.quantity;
+    const [listing] = await rows<{ desired_us: string }>(world.db.knex, 'SELECT CAST(UNIX_TIMESTAMP(desired_at) * 1000000 AS UNSIGNED) AS desired_us FROM meschain_listings WHERE id = ?', [target.id]);
+    assert.ok(Number(listing!.desired_us) > 0, 'the listing has been pushed before');
+    // The rules/rates generation of a plan the pump made earlier: everything but the read time is current.
+    const [done] = await rows<{ g: string }>(
+      world.db.knex,
+      "SELECT JSON_VALUE(payload, '$.g') AS g FROM meschain_jobs WHERE queue = ? AND type = 'sp.push' AND JSON_VALUE(payload, '$.g') IS NOT NULL ORDER BY id DESC LIMIT 1",
+      [`marketplace:${world.accountId}`],
+    );
+    assert.ok(done?.g, 'a planned push job to take the generation from');
+    await enqueueMany(world.db.knex, [
+      {
+        queue: `marketplace:${world.accountId}`,
+        type: 'sp.push',
+        dedupeKey: `sp:${target.id}`,
+        // Read a second before the last push was prepared, with a value nobody wants any more.
+        payload: { listingId: target.id, planAt: Number(listing!.desired_us) - 1_000_000, q: before + 1000, p: null, lp: null, n: null, g: done!.g },
+        priority: 10,
+      },
+    ]);
+    const [job] = await rows<{ id: number }>(world.db.knex, 'SELECT id FROM meschain_jobs WHERE queue = ? AND dedupe_key = ? ORDER BY id DESC LIMIT 1', [`marketplace:${world.accountId}`, `sp:${target.id}`]);
+    await waitFor('the push job to run', async () => (await rows<{ state: string }>(world.db.knex, 'SELECT state FROM meschain_jobs WHERE id = ?', [job!.id]))[0]?.state === 'done', 60_000, 50);
+    await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
+    assert.equal(world.sandbox.control.product(target.barcode)!.quantity, before, 'the stale carried value never went out');
+  });
+
+  it('re-plans a listing when its variant is edited through the API (fixed quantity), through the change log', async () => {
+    const [variant] = await rows<{ id: number }>(world.db.knex, "SELECT v.id FROM meschain_variants v JOIN meschain_listings l ON l.variant_id = v.id WHERE l.id = ?", [target.id]);
+    assert.ok(variant, 'the listing has a variant row');
+    const fixed = world.sandbox.control.product(target.barcode)!.quantity + 17;
+    const res = await world.api('PATCH', `/api/variants/${variant!.id}`, { stockSource: 'fixed', fixedQuantity: fixed });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await waitFor('the fixed quantity on the sandbox', async () => world.sandbox.control.product(target.barcode)!.quantity === fixed, 60_000, 50);
+    const missing = await world.api('PATCH', '/api/variants/999999999', { fixedQuantity: 1 });
+    assert.equal(missing.status, 404);
+    await world.api('PATCH', `/api/variants/${variant!.id}`, { stockSource: 'computed', fixedQuantity: null });
+    await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
+  });
+
   it('keeps the newest plan when two plans of one listing meet in the queue, and a plain job over any', async () => {
     const queue = `marketplace:${world.accountId}-merge-test`;
     const spec = (payload: Record<string, unknown>) => ({ queue, type: 'sp.push', dedupeKey: 'sp:1', payload: { listingId: 1, ...payload }, priority: 40, runAt: new Date(Date.now() + 3_600_000) });

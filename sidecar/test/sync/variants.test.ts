@@ -85,9 +85,12 @@ describe('variant table on the real OpenCart dump (prefix mc_)', () => {
     const csv = await exportVariantsCsv(store, oc, { separator: ';' });
     const lines = csv.trim().split('\r\n');
     assert.equal(lines[0], 'product_id;variant_key;model;name;options;sku;barcode;stock_source;fixed_quantity;cost;min_price;max_price;active');
+    const replans = async () => (await db.knex('meschain_change_log').where({ source: 'variant' }).select('product_id')).map((r: { product_id: number }) => Number(r.product_id));
+    const asked = (await replans()).length;
     const unchanged = await importVariantsCsv(store, oc, csv);
     assert.equal(unchanged.updated, 0);
     assert.equal(unchanged.unchanged, lines.length - 1);
+    assert.equal((await replans()).length, asked, 'an import that changes nothing asks for no re-plan');
 
     const [a, b] = (await store.byProducts([42])).get(42)!;
     const swap = `product_id,variant_key,sku,cost,min_price,stock_source,fixed_quantity\n42,${a!.variantKey},${b!.sku},12.50,20,fixed,7\n42,${b!.variantKey},${a!.sku},,,computed,\n`;
@@ -98,6 +101,7 @@ describe('variant table on the real OpenCart dump (prefix mc_)', () => {
     assert.equal(after.get(a!.id)!.cost, '12.5000');
     assert.equal(after.get(a!.id)!.fixedQuantity, 7);
     assert.equal(after.get(a!.id)!.origin, 'imported');
+    assert.deepEqual((await replans()).slice(asked), [42], 'the edited product is re-planned once, through the change log every process reads');
 
     const bad = [
       'product_id,variant_key,barcode,cost,active,stock_source',

@@ -40,12 +40,18 @@ export async function withNamedLock<T>(knex: Knex, key: string, timeoutSeconds: 
     }
     return await fn();
   } finally {
-    try {
-      if (locked) await knex.raw(`SELECT RELEASE_LOCK(${NAME_SQL})`, [key]).connection(conn);
-    } finally {
-      await client.releaseConnection(conn);
-    }
+    if (locked) await knex.raw(`SELECT RELEASE_LOCK(${NAME_SQL})`, [key]).connection(conn).catch(() => dropSession(conn));
+    await client.releaseConnection(conn);
   }
+}
+
+/**
+ * A release that failed would leave named locks on a connection going back to the pool, held for as
+ * long as it lives: close the session instead (the server frees its locks with it; the pool sees the
+ * connection is gone and opens a new one).
+ */
+function dropSession(conn: unknown): void {
+  (conn as { destroy?: () => void }).destroy?.();
 }
 
 export const orderLockKey = (prefix: string, orderId: number): string => `${prefix}|order|${orderId}`;
@@ -87,11 +93,8 @@ export class NamedLockSet {
 
   async close(): Promise<void> {
     const client = this.knex.client as unknown as PoolClient;
-    try {
-      if (this.held.size) await this.knex.raw('SELECT RELEASE_ALL_LOCKS()').connection(this.conn);
-      this.held.clear();
-    } finally {
-      await client.releaseConnection(this.conn);
-    }
+    if (this.held.size) await this.knex.raw('SELECT RELEASE_ALL_LOCKS()').connection(this.conn).catch(() => dropSession(this.conn));
+    this.held.clear();
+    await client.releaseConnection(this.conn);
   }
 }

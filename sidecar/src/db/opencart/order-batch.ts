@@ -247,9 +247,17 @@ export async function addOrderHistories(ctx: OcContext, changes: readonly BatchS
     });
     if (go.length === 0) return { applied: [], refused };
 
+    // The status the stock direction is judged from is read again under the locks: another writer may
+    // have changed it between the first read (existence checks) and taking them.
+    const locked = new Map(
+      (await rawRows<{ order_id: number; order_status_id: number }>(ctx.knex, `SELECT order_id, order_status_id FROM \`${t('order')}\` WHERE order_id IN (${go.map(() => '?').join(',')})`, go.map((c) => c.orderId))).map((r) => [
+        Number(r.order_id),
+        Number(r.order_status_id),
+      ]),
+    );
     const at = shopNow(ctx);
     const plans = go.map((c): HistoryPlan => {
-      const from = current.get(c.orderId)!;
+      const from = locked.get(c.orderId) ?? current.get(c.orderId)!;
       return { orderId: c.orderId, fromStatusId: from, toStatusId: c.orderStatusId, direction: stockDirection(ctx, from, c.orderStatusId), comment: encodeOcText(c.comment), notify: 0, at };
     });
     const moves = await orderMoves(

@@ -39,8 +39,8 @@ function address(a: TyAddress | undefined, email: string | undefined): Address {
 function line(l: TyLine, currency: string): OrderLine {
   const quantity = l.quantity ?? 0;
   // price = what the buyer pays per unit; amount = unit price before discounts; discount = whole line.
-  const unit = l.price ?? (l.amount !== undefined ? l.amount - (l.discount ?? 0) / Math.max(1, quantity) : 0);
-  const vatRate = l.vatBaseAmount && l.vatBaseAmount > 0 && unit > 0 ? Math.round((unit / l.vatBaseAmount - 1) * 100) : undefined;
+  const unit = l.price ?? (l.amount !== undefined ? l.amount - (l.discount ?? 0) / Math.max(1, quantity) : undefined);
+  const vatRate = unit !== undefined && l.vatBaseAmount && l.vatBaseAmount > 0 && unit > 0 ? Math.round((unit / l.vatBaseAmount - 1) * 100) : undefined;
   const variant = [
     ...(l.productColor ? [{ name: 'Renk', value: l.productColor }] : []),
     ...(l.productSize ? [{ name: 'Beden', value: l.productSize }] : []),
@@ -52,7 +52,8 @@ function line(l: TyLine, currency: string): OrderLine {
     ...(l.productCode !== undefined ? { remoteProductId: String(l.productCode) } : {}),
     title: l.productName ?? '',
     quantity,
-    unitPrice: m2(unit),
+    // No price at all stays empty (not 0.00): the import's check refuses the order instead of selling free.
+    unitPrice: unit === undefined || !Number.isFinite(unit) ? '' : m2(unit),
     ...(l.amount !== undefined ? { listUnitPrice: m2(l.amount) } : {}),
     discount: m2(l.discount ?? 0),
     ...(vatRate !== undefined && [0, 1, 10, 20].includes(vatRate) ? { vatRate } : {}),

@@ -13,6 +13,7 @@ import { withNewGroupLeases } from './lease';
 import { headerOf, statusComment, type ImportOutcome, type OrderEnv } from './process';
 import { DEFAULT_STATUS_MAP, loadOrderSettings, mapStatus } from './settings';
 import { GROUPS, insertLines, PACKAGES, type LineRow, type PackageRow } from './store';
+import { orderProblem } from './check';
 
 /**
  * Orders in, a poll page at a time: the common case — a marketplace order seen for the first time, every
@@ -58,6 +59,7 @@ export async function importBatch(env: OrderEnv, account: AccountRef, orders: re
   const candidates = orders.filter(
     (o) =>
       counts.get(o.orderId) === 1 &&
+      orderProblem(o) === null &&
       o.packages.length > 0 &&
       new Set(o.packages.map((p) => p.packageId)).size === o.packages.length &&
       o.packages.every((p) => kindOf(p.status) === 'live'),

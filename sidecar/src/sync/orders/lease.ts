@@ -70,15 +70,23 @@ export async function withNewGroupLeases<T>(knex: Knex, accountId: number, remot
         AND (locked_by IS NULL OR locked_until < UTC_TIMESTAMP(3))`,
     [token, accountId, ...remoteOrderIds],
   );
+  // Found through the unique (marketplace, order number) key; kept and released by id: locked_by has no
+  // index, and a statement on it alone would scan (and lock) every group.
+  const rows = await rawRows<{ id: number; remote_order_id: string; revision: number }>(
+    knex,
+    `SELECT id, remote_order_id, revision FROM ${GROUPS} WHERE marketplace_id = ? AND remote_order_id IN (${placeholders(remoteOrderIds.length)}) AND locked_by = ?`,
+    [accountId, ...remoteOrderIds, token],
+  );
+  const ids = rows.map((r) => Number(r.id));
+  const mine = ids.length ? `id IN (${placeholders(ids.length)}) AND locked_by = ?` : 'FALSE';
   const keeper = setInterval(() => {
-    void rawWrite(knex, `UPDATE ${GROUPS} SET locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND WHERE locked_by = ?`, [token]).catch(() => undefined);
+    if (ids.length) void rawWrite(knex, `UPDATE ${GROUPS} SET locked_until = UTC_TIMESTAMP(3) + INTERVAL ${LEASE_SECONDS} SECOND WHERE ${mine}`, [...ids, token]).catch(() => undefined);
   }, EXTEND_EVERY_MS);
   keeper.unref();
   try {
-    const rows = await rawRows<{ id: number; remote_order_id: string; revision: number }>(knex, `SELECT id, remote_order_id, revision FROM ${GROUPS} WHERE locked_by = ?`, [token]);
     return await fn(rows.map((r) => ({ id: Number(r.id), remoteOrderId: r.remote_order_id, revision: Number(r.revision) })));
   } finally {
     clearInterval(keeper);
-    await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE locked_by = ?`, [token]);
+    if (ids.length) await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE ${mine}`, [...ids, token]);
   }
 }

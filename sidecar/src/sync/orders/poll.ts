@@ -4,10 +4,12 @@ import type { MarketplaceOrder } from '../../marketplaces/types';
 import { rawRows, rawWrite } from '../../db/raw';
 import { recordHeartbeat } from '../heartbeats';
 import type { OrderAccount } from './access';
+import type { AccountRef } from './create';
 import { headerOf, importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
 import { pullReturns } from './returns';
 import { importBatch } from './batch';
 import { ensureGroup, findGroup, setPackages, updateGroup, upsertPackage } from './store';
+import { orderIdsProblem } from './check';
 
 /**
  * Orders in by polling: per account, a cursor in meschain_cursors (`orders:<accountId>`) that is saved
@@ -37,8 +39,14 @@ export interface PollResult {
 }
 
 /** Records an order the import could not handle as held, with the error, so it is listed and retried. */
-export async function holdFailed(env: OrderEnv, account: OrderAccount, order: MarketplaceOrder, err: unknown): Promise<void> {
+export async function holdFailed(env: OrderEnv, account: AccountRef, order: MarketplaceOrder, err: unknown): Promise<void> {
   const knex = env.ctx.knex;
+  // Ids that do not fit their columns cannot key a held row either: the log and the caller's count say it.
+  const badIds = orderIdsProblem(order);
+  if (badIds) {
+    env.logger.error({ accountId: account.id, problem: badIds }, 'marketplace order skipped: its ids cannot be stored');
+    return;
+  }
   const group = await ensureGroup(knex, account.id, order.orderId);
   for (const p of order.packages) await upsertPackage(knex, account.id, headerOf(order), p);
   const reason = `import failed: ${(err as Error).message ?? String(err)} / içe aktarma başarısız`;
@@ -50,7 +58,7 @@ export async function holdFailed(env: OrderEnv, account: OrderAccount, order: Ma
 }
 
 /** Imports one order; an unexpected failure is recorded as held (and counted) instead of thrown. */
-export async function importOrHold(env: OrderEnv, account: OrderAccount, order: MarketplaceOrder): Promise<ImportOutcome | null> {
+export async function importOrHold(env: OrderEnv, account: AccountRef, order: MarketplaceOrder): Promise<ImportOutcome | null> {
   try {
     return await importOrder(env, account, order);
   } catch (err) {

@@ -24,6 +24,7 @@ import {
   type OrderHeader,
   type PackageRow,
 } from './store';
+import { assertImportable } from './check';
 
 /**
  * Orders in: one marketplace order (any subset of its packages, from a poll page or a webhook) → the
@@ -71,6 +72,7 @@ export function headerOf(order: MarketplaceOrder): OrderHeader {
 
 export async function importOrder(env: OrderEnv, account: AccountRef, order: MarketplaceOrder): Promise<ImportOutcome> {
   const { knex } = env.ctx;
+  assertImportable(order);
   // Which units came back is in the returns, not in the package: read them before deciding (no lock held yet).
   if (env.syncReturns && order.packages.some((p) => kindOf(p.status) === 'returned')) {
     await env.syncReturns(order.orderId).catch((err: unknown) => env.logger.warn({ err, orderId: order.orderId }, 'could not read returns; a returned package counts as returned whole'));
@@ -84,6 +86,7 @@ export async function importOrder(env: OrderEnv, account: AccountRef, order: Mar
     if (!order.complete && env.fetchOrder && order.packages.some((p) => kindOf(p.status) === 'cancelled' || kindOf(p.status) === 'returned')) {
       try {
         const full = await env.fetchOrder(order.orderId);
+        if (full) assertImportable(full);
         if (full) for (const p of full.packages) await upsertPackage(knex, account.id, headerOf(full), p);
       } catch (err) {
         env.logger.warn({ err, orderId: order.orderId }, 'could not fetch the whole order after a cancellation; going on with the packages at hand');

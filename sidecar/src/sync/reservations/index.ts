@@ -4,7 +4,6 @@ export {
   freeQuantity,
   reservePackage,
   settlePackage,
-  requestReplan,
   listReservations,
   RESERVATIONS,
   type ReservedStockSource,
@@ -13,3 +12,4 @@ export {
   type PackageReservation,
   type ReservationRow,
 } from './reservations';
+export { requestReplan } from '../pump/replan';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { placeholders, rawRows, rawWrite } from '../../db/raw';
+import { requestReplan } from '../pump/replan';
 
 /**
  * Stock reserved for marketplace orders that are not confirmed yet (Trendyol "Awaiting": payment not
@@ -138,21 +139,6 @@ export async function settlePackage(knex: Knex, marketplaceId: number, remotePac
     await requestReplan(trx, products);
     return products;
   });
-}
-
-/**
- * Asks the change pump to re-plan these products' stock on every marketplace: the same change-log rows
- * a stock UPDATE's trigger would write (source 'reserve' says why), so the stock planner needs nothing
- * reservation-specific to react.
- */
-export async function requestReplan(db: Knex | Knex.Transaction, productIds: readonly number[]): Promise<void> {
-  const ids = [...new Set(productIds)];
-  if (ids.length === 0) return;
-  await rawWrite(
-    db,
-    `INSERT INTO meschain_change_log (entity, entity_id, product_id, op, source) VALUES ${ids.map(() => "('product', ?, ?, 'U', 'reserve')").join(', ')}`,
-    ids.flatMap((id) => [id, id]),
-  );
 }
 
 export interface ReservationRow {

@@ -13,6 +13,7 @@ import { groupsByOcOrder, packagesOf, updateGroup, type GroupRow, type PackageRo
 import { ackObsolete } from './ack';
 import { addCancels, addShipments, markAttempt, markSent, markSkipped, shipmentsOf, type ShipmentRow } from './shipments';
 import { parseTracking } from './tracking';
+import { withNamedLock } from '../../db/opencart/locks';
 
 /**
  * Status out: the store marks an imported marketplace order shipped (an order-history row with the
@@ -138,6 +139,14 @@ export async function handleStatusOut(env: StatusOutEnv, ocOrderId: number): Pro
 
 /** Sends every pending shipment of the order. Throws after recording when a retryable failure remains. */
 export async function sendPending(env: StatusOutEnv, group: GroupRow, account: OrderAccount): Promise<StatusOutResult> {
+  // One sender per order at a time (the import's own pass and the status-out job can meet here): the
+  // other finds the lock taken and leaves the rows to the holder, which reads them under it, so no
+  // action goes out twice. The lock is the session's: a crash frees it, and the sweep retries.
+  const idle: StatusOutResult = { queued: 0, sent: 0, failed: 0, retrying: 0, skipped: 0 };
+  return withNamedLock(env.ctx.knex, `${env.ctx.prefix}|status-out|${group.id}`, 0, () => sendPendingLocked(env, group, account), () => idle);
+}
+
+async function sendPendingLocked(env: StatusOutEnv, group: GroupRow, account: OrderAccount): Promise<StatusOutResult> {
   const { ctx } = env;
   const all = await shipmentsOf(ctx.knex, group.id);
   const pending = all.filter((s) => s.state === 'pending');

@@ -3,14 +3,16 @@ import { placeholders, rawRows, rawWrite } from '../../db/raw';
 import { enqueueMany } from '../queue/enqueue';
 import { inTransaction } from '../queue/sql';
 import { PRIORITY, queueOf, type EngineDeps } from './deps';
+import type { ListingRow } from './listings';
 import { pushSpec } from './plan';
 
 /**
  * Whether values planned earlier may still be sent, and what to do about listings that changed while a
  * push of them was out. A push job carries the values the pump computed; before sending them the push
- * asks two cheap questions instead of reading the products again: has the pump queued a newer plan for
- * the listing since (a newer job waits), and does the change log still hold a change of its product
- * the pump has not planned yet. Either way the values are computed afresh.
+ * asks cheap questions instead of reading the products again: has the pump queued a newer plan for
+ * the listing since (a newer job waits), does the change log still hold a change of its product the
+ * pump has not planned yet, and was a push of the listing prepared after these values were read (a
+ * newer plan from another lane ran first). Any yes, and the values are computed afresh.
  */
 
 /** Listings with a newer push job waiting: it carries newer values (or none, to be computed). */
@@ -49,4 +51,13 @@ export async function markInFlight(deps: EngineDeps, accountId: number, listingI
     return gone.length;
   });
   if (settled) deps.wake?.(queueOf(accountId));
+}
+
+/**
+ * A push of the listing was prepared after these values were read (by another pump lane's newer plan
+ * that committed and ran first): sending them now could put an older value over a newer one. The
+ * comparison allows for desired_at's millisecond precision.
+ */
+export function preparedSince(l: ListingRow, planAt: number): boolean {
+  return l.desiredAt !== null && planAt < l.desiredAt + 1000;
 }

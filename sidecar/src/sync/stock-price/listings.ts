@@ -30,6 +30,8 @@ export interface ListingRow {
   replanWanted: boolean;
   /** Database time of the read, µs since the epoch: values computed after it are at least this fresh. */
   readAt: number;
+  /** When a push of the listing was last prepared (µs since the epoch, ms precision), if ever. */
+  desiredAt: number | null;
 }
 
 interface Row {
@@ -56,12 +58,13 @@ interface Row {
   held_price: string | null;
   replan_wanted: number;
   read_at: string;
+  desired_at: string | null;
 }
 
 const SELECT = `SELECT l.id, l.marketplace_id, l.product_id, l.variant_key, l.variant_id, l.sku, l.barcode, l.remote_id, l.state, l.group_key,
     l.listing_hash, l.last_pushed_quantity, l.last_pushed_price, l.last_pushed_list_price, l.pending_batch_id, b.state AS batch_state,
     TIMESTAMPDIFF(MICROSECOND, l.pending_at, UTC_TIMESTAMP(3)) / 1000 AS pending_age_ms, l.rejections, l.item_retries, l.approved_price, l.held_price,
-    l.replan_wanted, UTC_TIMESTAMP(6) AS read_at
+    l.replan_wanted, UTC_TIMESTAMP(6) AS read_at, DATE_FORMAT(l.desired_at, '%Y-%m-%d %H:%i:%s.%f') AS desired_at
   FROM meschain_listings l LEFT JOIN meschain_push_batches b ON b.id = l.pending_batch_id`;
 
 function toListing(r: Row): ListingRow {
@@ -89,6 +92,7 @@ function toListing(r: Row): ListingRow {
     heldPrice: r.held_price,
     replanWanted: Number(r.replan_wanted) === 1,
     readAt: dbMicros(r.read_at),
+    desiredAt: r.desired_at === null ? null : dbMicros(r.desired_at),
   };
 }
 

@@ -11,7 +11,7 @@ import { beat, itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, PRIORITY, queueOf, type 
 import { inFlight, listingsByIds, type ListingRow } from './listings';
 import { carriedDesired, difference, planDifferences, pushSpec, samePrice, type Difference, type Planned } from './plan';
 import { bulkUpdateListings } from './sql';
-import { changedSincePlanned, markInFlight, newerJobs } from './fresh';
+import { changedSincePlanned, markInFlight, newerJobs, preparedSince } from './fresh';
 
 /**
  * The stock & price push: a batch of listing ids (from the batcher) with the values planned for them
@@ -55,7 +55,7 @@ export async function flushStockPrice(deps: EngineDeps, accountId: number, listi
   const recompute: ListingRow[] = [];
   for (const l of sendable) {
     const c = carried.get(l.id);
-    if (!c || c.g !== basics.generation || superseded.has(l.id) || unplanned.has(l.id)) {
+    if (!c || c.g !== basics.generation || superseded.has(l.id) || unplanned.has(l.id) || preparedSince(l, c.planAt)) {
       recompute.push(l);
       continue;
     }

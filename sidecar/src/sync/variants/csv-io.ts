@@ -8,6 +8,7 @@ import { combinations, describeCombination, optionValueIndex, parseVariantKey } 
 import { formatCsv, parseCsv, CsvSyntaxError } from './csv';
 import { STOCK_SOURCES, type StockSource } from './stock';
 import { toVariant, VARIANT_COLUMNS, type VariantStore } from './store';
+import { requestReplan } from '../pump/replan';
 
 /**
  * Screen-free filling of the variant table: export every variant to CSV, edit it in a spreadsheet,
@@ -248,6 +249,7 @@ async function writeImport(
 ): Promise<ImportResult> {
   const knex = store.knex;
   const result: ImportResult = { rows: rows.length, created: 0, updated: 0, unchanged: 0 };
+  const touched = new Set<number>();
   await inTransaction(knex, async (trx) => {
     const ids = [...rowVariant.values()].filter((v): v is number => v !== null);
     const before = new Map<number, ReturnType<typeof toVariant>>();
@@ -277,6 +279,7 @@ async function writeImport(
         });
         await trx('meschain_variants').insert({ product_id: r.productId, variant_key: r.variantKey, option_values: JSON.stringify(refs), origin: 'imported', ...set });
         result.created++;
+        touched.add(r.productId);
         continue;
       }
       const old = before.get(id)!;
@@ -298,9 +301,14 @@ async function writeImport(
       await trx('meschain_variants')
         .where('id', id)
         .update({ ...set, ...(changed ? { origin: 'imported', updated_at: trx.raw('UTC_TIMESTAMP(3)') } : {}) });
-      if (changed) result.updated++;
-      else result.unchanged++;
+      if (changed) {
+        result.updated++;
+        touched.add(r.productId);
+      } else result.unchanged++;
     }
+    // Stock sources, fixed quantities and price bounds feed what the marketplaces get: re-plan those
+    // products everywhere (the change log is read by every sidecar process, not only this one).
+    await requestReplan(trx, [...touched], 'variant');
   });
   return result;
 }

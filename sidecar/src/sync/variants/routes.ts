@@ -1,6 +1,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { getProducts } from '../../db/opencart/products';
+import { rawRows } from '../../db/raw';
+import { requestReplan } from '../pump/replan';
+import { inTransaction } from '../queue/sql';
 import type { SyncEngine } from '../stock-price/engine';
 import { handle, HttpError, intParam, parseBody } from '../accounts/http';
 import { gtinProblem, skuProblem } from './codes';
@@ -82,8 +85,13 @@ export function variantsRouter(engine: SyncEngine): Router {
       const columns: Record<string, string> = { sku: 'sku', barcode: 'barcode', stockSource: 'stock_source', fixedQuantity: 'fixed_quantity', cost: 'cost', minPrice: 'min_price', maxPrice: 'max_price', active: 'active' };
       for (const [k, col] of Object.entries(columns)) if ((p as Record<string, unknown>)[k] !== undefined) set[col] = (p as Record<string, unknown>)[k];
       try {
-        const n = await deps.knex('meschain_variants').where('id', id).update(set);
-        if (!n) throw new HttpError(404, 'not_found', `variant ${id} not found`, `varyant ${id} bulunamadı`);
+        await inTransaction(deps.knex, async (trx) => {
+          const [row] = await rawRows<{ product_id: number }>(trx, 'SELECT product_id FROM meschain_variants WHERE id = ? FOR UPDATE', [id]);
+          if (!row) throw new HttpError(404, 'not_found', `variant ${id} not found`, `varyant ${id} bulunamadı`);
+          await trx('meschain_variants').where('id', id).update(set);
+          // Other sidecar processes learn of the edit from the change log, as of any stock change.
+          await requestReplan(trx, [Number(row.product_id)], 'variant');
+        });
       } catch (err) {
         if ((err as { errno?: number }).errno === 1062) throw new HttpError(409, 'duplicate', 'that SKU or barcode belongs to another variant', 'bu SKU veya barkod başka bir varyanta ait');
         throw err;
