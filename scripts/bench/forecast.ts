@@ -96,7 +96,7 @@ async function accuracy(productLimit: number): Promise<void> {
     // Closures (bank holidays, the Christmas break) as the sidecar reads them: from the store series before each origin.
     const holidays = holidayCalendarFor(ctx.timezone);
     const closures = { store: y, startDay: dayIndex(from), ...(holidays ? { holidays } : {}) };
-    progress(`holiday calendar for ${ctx.timezone}: ${holidays ? 'England and Wales bank holidays' : 'none'}`);
+    progress(`holiday calendar for ${ctx.timezone}: ${holidays ? 'yes (forecast/holidays.ts)' : 'none'}`);
     const spec = { origins, horizons: HORIZONS, firstWeekday: weekday(dayIndex(from)), maxHistory: 728, aggregate: true, closures };
     figure('backtest_origins', origins.length, 'count');
 

@@ -23,7 +23,7 @@ import { importOrder } from '../../sidecar/src/sync/orders/process';
 import { importBatch } from '../../sidecar/src/sync/orders/batch';
 import { importLanes } from '../../sidecar/src/modules/orders';
 import { configSchema } from '../../sidecar/src/config/schema';
-import { addAccount, order, setupShop } from '../../sidecar/test/orders/support';
+import { ACCOUNT_FLOWS, addAccount, order, setupShop } from '../../sidecar/test/orders/support';
 
 const ORDERS = Number(process.env.BENCH_ORDERS || 400);
 const PREFIX = 'mc_';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     );
     const ctx = await loadOcContext(knex, { prefix: PREFIX, storeUrl: 'http://shop.example/' });
     const env = { ctx, logger: createLogger('silent') };
-    const account = { id: await addAccount(db.knex), code: 'trendyol' as const, name: 'Trendyol bench' };
+    const account = { id: await addAccount(db.knex), code: 'trendyol' as const, name: 'Trendyol bench', statusOut: ACCOUNT_FLOWS.statusOut };
     let statements = 0;
     knex.on('query', () => statements++);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { dayIndex } from '../../src/analytics/calendar';
-import type { DemandInputs } from '../../src/analytics/demand/features';
+import { knownAt, type DemandInputs } from '../../src/analytics/demand/features';
 import { chooseWeight, demandOrigins, fitDemand, predictDemand, type DemandFit } from '../../src/analytics/demand/backtest';
 import { levelSample } from '../../src/analytics/demand/forest';
 import { poisson, rng } from './fixtures';
@@ -79,6 +79,24 @@ describe('analytics: demand forest, rolling-origin backtest and blend with the n
       );
       // The live weight may use every window, and here it follows the change (so the check has teeth).
       if (k === 0) assert.ok(changed.weight < fit7.weight, `live weight ${changed.weight} vs ${fit7.weight}`);
+    }
+  });
+
+  it('scores each origin with only the specials known then: a special starting later is not foreseen', async () => {
+    // OpenCart keeps no creation date on product_special: one that starts after an origin may have been
+    // entered after it, so the backtest must not credit the forest with it. A running one is known.
+    assert.deepEqual(knownAt({ units: [], price: [], special: [0, 1, 1, 0, 0, 1, 1], startDay: 0 }, 2).special, [0, 1, 1, 0, 0, 0, 0]);
+    assert.deepEqual(knownAt({ units: [], price: [], special: [0, 1, 1, 0, 0, 1, 1], startDay: 0 }, 6).special, [0, 1, 1, 0, 0, 1, 1]);
+    assert.deepEqual(knownAt({ units: [], price: [], special: [1, 1, 0], startDay: 0 }, 0).special, [0, 0, 0]);
+    // Products whose special starts inside a scored window: the same backtest without those specials
+    // (their sales unchanged) must score that origin identically.
+    for (const [k, score] of fit7.scores.entries()) {
+      const o = score.origin;
+      const starting = products.filter((p) => p.special[o - 1] === 0 && p.special.slice(o, o + 7).includes(1));
+      assert.ok(starting.length > 0, `a special starts in the window of origin ${o}`);
+      const unscheduled = products.map((p) => (starting.includes(p) ? { ...p, special: [...p.special.slice(0, o), ...new Array<number>(p.special.length - o).fill(0)] } : p));
+      const refit = await fitDemand(unscheduled, { horizon: 7, origins: 3, forest: FOREST });
+      assert.equal(refit.scores[k]!.abs, score.abs, `origin ${o}: ${starting.length} products' later specials changed its score`);
     }
   });
 

@@ -246,4 +246,27 @@ describe('orders: acknowledge imported packages on Trendyol (Picking)', function
     assert.deepEqual(await actions(off.ocOrderId!), []);
     await setAck(false);
   });
+
+  it('queues no ack on either path for an account whose status out is off, nor for a caller that leaves the flag out', async () => {
+    await setAck(true);
+    const fetchAll = (n: number) => Promise.all(Array.from({ length: n }, () => newSandboxOrder()).map((p) => fetched(p.orderNumber)));
+    const off: OrderAccount = { ...account, statusOut: false };
+    const single = await importOrder(env, off, (await fetchAll(1))[0]!);
+    const batch = await importBatch(env, off, await fetchAll(2));
+    assert.equal(batch.outcomes.length, 2, 'the page went in as a batch');
+    // Leaving the flag out no longer compiles; a caller that gets past the type (a cast, plain JavaScript) counts as off.
+    const { statusOut: _flag, ...unsaid } = account;
+    // @ts-expect-error statusOut is required where orders are imported
+    const unsaidSingle = await importOrder(env, unsaid, (await fetchAll(1))[0]!);
+    // @ts-expect-error statusOut is required where orders are imported
+    const unsaidBatch = await importBatch(env, unsaid, await fetchAll(2));
+    assert.equal(unsaidBatch.outcomes.length, 2, 'the page went in as a batch');
+    const ids = [single, ...batch.outcomes, unsaidSingle, ...unsaidBatch.outcomes].map((o) => o.ocOrderId!);
+    assert.equal(ids.length, 6);
+    for (const id of ids) assert.deepEqual(await actions(id), [], `order ${id}: no ack queued`);
+    // The same orders with the flow on would have been acknowledged: the account is not the reason.
+    const on = await importOrder(env, account, (await fetchAll(1))[0]!);
+    assert.deepEqual((await actions(on.ocOrderId!)).map(([action, state]) => [action, state]), [['ack', 'pending']]);
+    await setAck(false);
+  });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import type { TestDatabase } from '../support/db';
-import { recoverOrderWrites, type OcContext } from '../../src/db/opencart';
-import { importOrder, type OrderEnv } from '../../src/sync/orders/process';
+import { addOrderHistory, recoverOrderWrites, type OcContext } from '../../src/db/opencart';
+import type { AccountRef } from '../../src/sync/orders/create';
+import { importOrder, type ImportOutcome, type OrderEnv } from '../../src/sync/orders/process';
 import { importBatch } from '../../src/sync/orders/batch';
 import type { MarketplaceOrder } from '../../src/marketplaces/types';
 import { CANON, IPHONE, order, orderCount, importFixture, stockOf, type LineSpec } from './support';
@@ -18,7 +19,7 @@ describe('orders in: a poll page as one batch', () => {
   let db: TestDatabase;
   let ctx: OcContext;
   let env: OrderEnv;
-  let account: { id: number; code: 'trendyol'; name: string };
+  let account: AccountRef;
   const t = (name: string) => `${prefix}${name}`;
   const rows = async <T>(sql: string, bindings: unknown[] = []): Promise<T[]> => ((await db.knex.raw(sql, bindings as Knex.RawBinding[])) as unknown as [T[]])[0];
 
@@ -161,11 +162,63 @@ describe('orders in: a poll page as one batch', () => {
     assert.equal(Number(leases[0]!.n), 0, 'the batch released every lease');
   });
 
+  it('a lease taken over mid-batch leaves one history row per order: the taker applied the status, the batch and its rest add none', async () => {
+    const orders = page('takeover', 3);
+    const taken = orders[0]!;
+    const s0 = await stockOf(db.knex, prefix);
+    let took: ImportOutcome | undefined;
+    const hooks = {
+      afterStep: async (name: string) => {
+        if (name !== 'created' || took) return;
+        // The batch stalls past its lease between creating the orders and recording them; another worker
+        // takes the group over and imports the order all the way (the same creation token, then its status).
+        await db.knex('meschain_order_groups').where({ marketplace_id: account.id, remote_order_id: taken.orderId }).update({ locked_until: db.knex.raw('UTC_TIMESTAMP(3) - INTERVAL 1 SECOND') });
+        took = await importOrder(env, account, taken);
+      },
+    };
+    const result = await importBatch(env, account, orders, hooks);
+    assert.equal(took?.state, 'imported', 'the other worker took the group over');
+    assert.deepEqual(result.rest.map((o) => o.orderId), [taken.orderId], 'the batch leaves the taken order to the single path');
+    // As the poll does: the rest the single way.
+    for (const o of result.rest) assert.equal((await importOrder(env, account, o)).state, 'imported');
+    const histories = await rows<{ remote_order_id: string; order_status_id: number }>(
+      `SELECT g.remote_order_id, h.order_status_id FROM ${t('order_history')} h JOIN meschain_order_groups g ON g.oc_order_id = h.order_id
+        WHERE g.marketplace_id = ? AND g.remote_order_id IN (${orders.map(() => '?').join(',')}) ORDER BY g.remote_order_id, h.order_history_id`,
+      [account.id, ...orders.map((o) => o.orderId)],
+    );
+    assert.deepEqual(
+      histories.filter((h) => h.remote_order_id === taken.orderId).map((h) => Number(h.order_status_id)),
+      [Number((await rows<{ s: number }>(`SELECT order_status_id AS s FROM ${t('order')} WHERE order_id = ?`, [took!.ocOrderId]))[0]!.s)],
+      'exactly one history row for the order taken over',
+    );
+    assert.equal(histories.length, orders.length, 'one history row per order');
+    const units = unitsOf(orders);
+    assert.deepEqual(await stockOf(db.knex, prefix), { iphone: s0.iphone - units.iphone, canon: s0.canon - units.canon, red: s0.red - units.red, blue: s0.blue - units.blue }, 'stock taken once');
+    await assertSettled(orders);
+  });
+
+  it('the status guard skips only a repeat of the same import: a status the store gave in between is given again', async () => {
+    const outcome = await importOrder(env, account, page('repeat', 1)[0]!);
+    const id = outcome.ocOrderId!;
+    const reason = `mco-g${outcome.groupId}-`;
+    const statuses = async () => (await rows<{ s: number }>(`SELECT order_status_id AS s FROM ${t('order_history')} WHERE order_id = ? ORDER BY order_history_id`, [id])).map((r) => Number(r.s));
+    const first = await statuses();
+    assert.equal(first.length, 1);
+    const again = await addOrderHistory(ctx, id, first[0]!, { token: `${reason}r90`, skipRepeatOf: reason });
+    assert.equal(again.replayed, true);
+    assert.deepEqual(await statuses(), first, 'the same status from the same import: no second row');
+    await addOrderHistory(ctx, id, 5, { comment: 'by hand' });
+    await addOrderHistory(ctx, id, first[0]!, { token: `${reason}r91`, skipRepeatOf: reason });
+    assert.deepEqual(await statuses(), [...first, 5, first[0]], 'after the store changed it, the status is given again');
+    await assert.rejects(addOrderHistory(ctx, id, 5, { token: 'other-1', skipRepeatOf: reason }), /prefix of the token/);
+  });
+
   const steps = [
     'packages',
     'create:journal',
     'create:orders',
     'create:children',
+    'created',
     'lines',
     'status:journal',
     'status:moves',

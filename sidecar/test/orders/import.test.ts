@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestDatabase } from '../support/db';
 import type { OcContext } from '../../src/db/opencart';
+import type { AccountRef } from '../../src/sync/orders/create';
 import { importOrder, reprocessGroup, type OrderEnv } from '../../src/sync/orders/process';
 import { ensureGroup, groupById, listHeld, packagesOf, setPackages, upsertPackage } from '../../src/sync/orders/store';
 import { headerOf } from '../../src/sync/orders/process';
@@ -22,7 +23,7 @@ describe('orders in: import into OpenCart', () => {
   let db: TestDatabase;
   let ctx: OcContext;
   let env: OrderEnv;
-  let account: { id: number; code: 'trendyol'; name: string };
+  let account: AccountRef;
   const t = (name: string) => `${prefix}${name}`;
 
   before(async () => {

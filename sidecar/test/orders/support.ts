@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MarketplaceOrder, OrderLine, OrderStatus } from '../../src/marketplaces/types';
 import { loadOcContext, type OcContext } from '../../src/db/opencart';
+import type { AccountRef } from '../../src/sync/orders/create';
 import type { OrderEnv } from '../../src/sync/orders/process';
 import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -27,6 +28,9 @@ export async function setupShop(knex: Knex, prefix: string, opts: { variants?: b
   }
 }
 
+/** The flows addAccount switches on; an account reference for the import carries them as they are stored. */
+export const ACCOUNT_FLOWS = { ordersIn: true, statusOut: true } as const;
+
 export async function addAccount(knex: Knex, name = 'Trendyol test', code = 'trendyol'): Promise<number> {
   const [id] = (await knex('meschain_marketplaces').insert({
     code,
@@ -35,17 +39,17 @@ export async function addAccount(knex: Knex, name = 'Trendyol test', code = 'tre
     enabled: true,
     base_url: 'http://127.0.0.1:1/',
     settings: '{}',
-    flows: JSON.stringify({ ordersIn: true, statusOut: true }),
+    flows: JSON.stringify(ACCOUNT_FLOWS),
   })) as number[];
   return id as number;
 }
 
 /** A fresh test database with the fixture shop, its context, an import environment and one Trendyol account. */
-export async function importFixture(prefix: string): Promise<{ db: TestDatabase; ctx: OcContext; env: OrderEnv; account: { id: number; code: 'trendyol'; name: string } }> {
+export async function importFixture(prefix: string): Promise<{ db: TestDatabase; ctx: OcContext; env: OrderEnv; account: AccountRef }> {
   const db = await createTestDatabase({ prefix });
   await setupShop(db.knex, prefix);
   const ctx = await loadOcContext(db.knex, { prefix, storeUrl: 'http://shop.example/' });
-  return { db, ctx, env: { ctx, logger: createLogger('silent') }, account: { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test' } };
+  return { db, ctx, env: { ctx, logger: createLogger('silent') }, account: { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test', statusOut: ACCOUNT_FLOWS.statusOut } };
 }
 
 export interface LineSpec {

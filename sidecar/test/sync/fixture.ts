@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load';
 import { createOpencartTables } from '../../src/db/opencart/schema';
 import { marketplacesModule } from '../../src/modules/marketplaces';
 import { startTrendyolSandbox, DEFAULT_SELLER, BRANDS, type TrendyolSandbox, type TrendyolSandboxSettings } from '../../src/sandbox/trendyol';
-import { createLogger } from '../../src/util/logger';
+import { createLogger, type Logger } from '../../src/util/logger';
 import { seedDemo } from '../../../scripts/demo/seed';
 import { getProducts, loadTaxRates, priceWithTax, shopToday, type OcContext } from '../../src/db/opencart';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -56,11 +56,11 @@ export function sidecarEnv(db: Pick<TestDatabase, 'url'>): Record<string, string
   };
 }
 
-export async function startWorld(opts: { products: number; sandbox?: Partial<TrendyolSandboxSettings>; rules?: unknown; db?: TestDatabase }): Promise<World> {
+export async function startWorld(opts: { products: number; sandbox?: Partial<TrendyolSandboxSettings>; rules?: unknown; db?: TestDatabase; logger?: Logger }): Promise<World> {
   const db = opts.db ?? (await seedShop(opts.products));
   const sandbox = await startTrendyolSandbox({ settings: { rateLimit: { enabled: false, points: 50, windowMs: 10_000 }, ...opts.sandbox } });
   const config = loadConfig(sidecarEnv(db));
-  const sidecar = await startSidecar(config, { logger: createLogger('silent'), modules: [marketplacesModule] });
+  const sidecar = await startSidecar(config, { logger: opts.logger ?? createLogger('silent'), modules: [marketplacesModule] });
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${sidecar.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { enqueueMany } from '../../src/sync/queue/enqueue';
+import { createLogger } from '../../src/util/logger';
 import { PREFIX, queueIdle, rows, startWorld, waitFor, type World } from './fixture';
 
 /**
@@ -20,9 +21,11 @@ describe('stock/price values that change while a push is in flight', function ()
   let world: World;
   let target: Target;
   let sibling: Target;
+  const warnings: Array<{ msg: string; problem?: string; listingId?: number }> = [];
 
   before(async () => {
-    world = await startWorld({ products: 20, rules: { scope: 'account', safety: { maxPriceChangeShare: 100 } } });
+    const logger = createLogger('warn', { write: (line: string) => void warnings.push(JSON.parse(line) as (typeof warnings)[number]) });
+    world = await startWorld({ products: 20, rules: { scope: 'account', safety: { maxPriceChangeShare: 100 } }, logger });
     const run = await world.api<{ runId: number }>('POST', `/api/sync/${world.accountId}/run`, { kind: 'sync' });
     await waitFor('the first sync', async () => (await world.api<{ run: { state: string } }>('GET', `/api/sync/runs/${run.body.runId}`)).body.run.state === 'done' && queueIdle(world.db.knex, world.accountId));
     const plain = await rows<Target>(
@@ -116,6 +119,49 @@ describe('stock/price values that change while a push is in flight', function ()
     await waitFor('the push job to run', async () => (await rows<{ state: string }>(world.db.knex, 'SELECT state FROM meschain_jobs WHERE id = ?', [job!.id]))[0]?.state === 'done', 60_000, 50);
     await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
     assert.equal(world.sandbox.control.product(target.barcode)!.quantity, before, 'the stale carried value never went out');
+  });
+
+  it('drops carried values that fail the check and pushes values computed afresh, warning what was wrong', async () => {
+    const before = world.sandbox.control.product(target.barcode)!.quantity;
+    // A sale on the marketplace that the sidecar has learnt of: only a push computed from OpenCart's rows
+    // brings the count back. That request went out earlier in this file, so the repeat guard stays out of it.
+    const repeatWindowMs = world.sandbox.control.updateSettings({}).duplicateWindowMs;
+    world.sandbox.control.updateSettings({ duplicateWindowMs: 0 });
+    world.sandbox.control.createOrder({ lines: [{ barcode: target.barcode, quantity: 1 }] });
+    assert.equal(world.sandbox.control.product(target.barcode)!.quantity, before - 1);
+    await world.db.knex.raw('UPDATE meschain_listings SET last_pushed_quantity = ? WHERE id = ?', [before - 1, target.id]);
+    const [listing] = await rows<{ desired_us: string }>(world.db.knex, 'SELECT CAST(UNIX_TIMESTAMP(desired_at) * 1000000 AS UNSIGNED) AS desired_us FROM meschain_listings WHERE id = ?', [target.id]);
+    const [done] = await rows<{ g: string }>(
+      world.db.knex,
+      "SELECT JSON_VALUE(payload, '$.g') AS g FROM meschain_jobs WHERE queue = ? AND type = 'sp.push' AND JSON_VALUE(payload, '$.g') IS NOT NULL ORDER BY id DESC LIMIT 1",
+      [`marketplace:${world.accountId}`],
+    );
+    warnings.length = 0;
+    // A current plan in every respect but its price, which is not a plain decimal: the quantity it carries
+    // must not go out either, since the whole plan is suspect.
+    await enqueueMany(world.db.knex, [
+      {
+        queue: `marketplace:${world.accountId}`,
+        type: 'sp.push',
+        dedupeKey: `sp:${target.id}`,
+        payload: { listingId: target.id, planAt: Number(listing!.desired_us) + 60_000_000, q: before + 1000, p: '12,50', lp: null, n: null, g: done!.g },
+        priority: 10,
+      },
+    ]);
+    const [job] = await rows<{ id: number }>(world.db.knex, 'SELECT id FROM meschain_jobs WHERE queue = ? AND dedupe_key = ? ORDER BY id DESC LIMIT 1', [`marketplace:${world.accountId}`, `sp:${target.id}`]);
+    await waitFor('the push job to finish', async () => ['done', 'dead'].includes((await rows<{ state: string }>(world.db.knex, 'SELECT state FROM meschain_jobs WHERE id = ?', [job!.id]))[0]!.state), 60_000, 50);
+    const [settled] = await rows<{ state: string; last_error: string | null }>(world.db.knex, 'SELECT state, last_error FROM meschain_jobs WHERE id = ?', [job!.id]);
+    assert.equal(settled!.state, 'done', `the job ran instead of going dead (${settled!.last_error ?? 'no error'})`);
+    await waitFor('the recomputed value on the sandbox', async () => world.sandbox.control.product(target.barcode)!.quantity === before, 60_000, 50);
+    await waitFor('the queue to settle', () => queueIdle(world.db.knex, world.accountId), 60_000);
+    world.sandbox.control.updateSettings({ duplicateWindowMs: repeatWindowMs });
+    assert.equal(world.sandbox.control.product(target.barcode)!.quantity, before, 'the carried quantity never went out');
+    const [last] = await rows<{ last_pushed_quantity: number }>(world.db.knex, 'SELECT last_pushed_quantity FROM meschain_listings WHERE id = ?', [target.id]);
+    assert.equal(last!.last_pushed_quantity, before);
+    const said = warnings.filter((w) => w.listingId === target.id && /fail the check/.test(w.msg));
+    assert.equal(said.length, 1, 'one warning for the job');
+    assert.match(said[0]!.problem ?? '', /^p: not a plain decimal amount/);
+    assert.doesNotMatch(JSON.stringify(said[0]), /12,50/, 'the warning names the field, not its value');
   });
 
   it('re-plans a listing when its variant is edited through the API (fixed quantity), through the change log', async () => {

@@ -1,4 +1,4 @@
-import type { DemandInputs } from './features';
+import { knownAt, type DemandInputs } from './features';
 import { naiveDemand, trainDemandForest, type DemandModel, type ForestOptions } from './forest';
 
 /**
@@ -10,7 +10,8 @@ import { naiveDemand, trainDemandForest, type DemandModel, type ForestOptions } 
  *
  * The served forecast is a blend w · forest + (1 − w) · naive rate, w ∈ {0, ¼, ½, ¾, 1}. The weight
  * used at an origin is the one with the least absolute error, summed over products, at all older
- * origins; their target windows end by this origin, so nothing after it chooses anything. The oldest
+ * origins; their target windows end by this origin, so nothing after it chooses anything. Each origin's
+ * forecast sees only the specials a forecaster could have known then (`knownAt`). The oldest
  * origin only serves that choice (it is not in the reported scores); the live forecast takes the
  * weight chosen on every origin. The grid is coarse on purpose: a few origins cannot tune a fine
  * weight, and ¼ steps already keep a forest that loses to the naive rate from being served as is.
@@ -122,7 +123,7 @@ export async function fitDemand(products: readonly DemandInputs[], opts: DemandF
     }
     const pairs: Pair[] = products.map((p) => {
       const naive = naiveDemand(p, h, origin);
-      return { actual: unitsIn(p.units, origin, origin + h), naive, forest: model ? model.predict(p, origin) : naive, fitted: model !== null };
+      return { actual: unitsIn(p.units, origin, origin + h), naive, forest: model ? model.predict(knownAt(p, origin), origin) : naive, fitted: model !== null };
     });
     // With a single origin there is nothing older to choose on: it is scored at weight 0 (the naive rate).
     if (i > 0 || origins.length === 1) {

@@ -71,6 +71,23 @@ export function demandLevel(inp: DemandInputs, t: number): number {
   return Math.max(winsorised, sum(inp.units, t - 91, t) / span91 / 4, 0.02);
 }
 
+/**
+ * The inputs as a forecaster at origin t could have seen them. OpenCart records no creation date on
+ * product_special, so a special that starts after t may have been entered after t: a backtest scoring
+ * it as known would credit the model with foresight it did not have. Kept after t: only the run of
+ * special days that was already going on the day before t (a running special was entered by then).
+ * Live forecasts need none of this: every special scheduled today is known today.
+ */
+export function knownAt(inp: DemandInputs, t: number): DemandInputs {
+  const special = inp.special.slice(0, Math.max(0, t));
+  let running = t > 0 && (inp.special[t - 1] ?? 0) > 0;
+  for (let d = Math.max(0, t); d < inp.special.length; d++) {
+    running = running && (inp.special[d] ?? 0) > 0;
+    special.push(running ? inp.special[d]! : 0);
+  }
+  return { ...inp, special };
+}
+
 /** Features at origin t (t may equal units.length: the day after the history, for prediction). */
 export function featuresAt(inp: DemandInputs, t: number, horizon: number, level = demandLevel(inp, t)): number[] {
   const day = inp.startDay + t;

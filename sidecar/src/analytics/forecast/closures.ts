@@ -12,7 +12,17 @@ import type { HolidayCalendar } from './holidays';
  * closes on those holidays.
  */
 
-export { easterSunday, englandWalesHolidays, holidayCalendarFor, type HolidayCalendar } from './holidays';
+export {
+  bayramStarts,
+  easterSunday,
+  englandWalesHolidays,
+  holidayCalendarFor,
+  turkeyHolidays,
+  ummAlQuraBayramStarts,
+  type Holiday,
+  type HolidayCalendar,
+  type HolidayKind,
+} from './holidays';
 
 /** A day on an open weekday selling at most this share of that weekday's usual volume counts as closed. */
 const CLOSED_LEVEL = 0.05;
@@ -64,8 +74,12 @@ export function closedWeekdays(store: readonly number[], firstWeekday: number): 
  * Closed flags over history and horizon (index 0 = the first history day): every day of a weekday
  * the shop does not trade on now (so forecasts and their intervals are 0 there, as the history is;
  * with no open day of that weekday left unflagged, fillClosed leaves them as they are), the detected
- * past closures, and the calendar's holidays in the horizon when at least two past holidays on
- * trading weekdays fell inside the history and two thirds of them were closed.
+ * past closures, and the calendar's holidays in the horizon, judged kind by kind (a shop may shut for
+ * the bayrams and trade on national days): a kind's days are closed ahead when at least two of its
+ * past holidays had days on trading weekdays inside the history and two thirds of those holidays were
+ * closed. A holiday of several days (a bayram) counts once, as closed when two thirds of its days on
+ * trading weekdays were: one four-day bayram is one occasion of evidence, not four, and a shop that
+ * only shuts its first day is not taken to shut all of it. Untagged days are one kind, each a holiday.
  */
 export function closureFlags(store: readonly number[], startDay: number, h: number, calendar?: HolidayCalendar): boolean[] {
   const firstWeekday = weekday(startDay);
@@ -75,20 +89,41 @@ export function closureFlags(store: readonly number[], startDay: number, h: numb
   if (!calendar) return flags;
   const end = startDay + store.length;
   const profile = weekdayProfile(store, firstWeekday, Math.ceil(store.length / 7));
-  const holidays = new Set<number>();
-  for (let year = yearOf(startDay); year <= yearOf(end + h); year++) for (const d of calendar(year)) holidays.add(d);
-  let seen = 0;
-  let closed = 0;
-  for (const d of holidays) {
-    const t = d - startDay;
-    if (t < 0 || t >= store.length || profile[weekday(d)]! <= CLOSED_SHARE) continue;
-    seen++;
-    if (past[t]) closed++;
+  // kind → first day of a holiday → its days
+  const kinds = new Map<string, Map<number, Set<number>>>();
+  for (let year = yearOf(startDay); year <= yearOf(end + h); year++) {
+    for (const entry of calendar(year)) {
+      const { day, kind, first } = typeof entry === 'number' ? { day: entry, kind: '', first: entry } : entry;
+      const occasions = kinds.get(kind) ?? new Map<number, Set<number>>();
+      kinds.set(kind, occasions);
+      const days = occasions.get(first) ?? new Set<number>();
+      occasions.set(first, days);
+      days.add(day);
+    }
   }
-  if (seen < 2 || closed * 3 < seen * 2) return flags;
-  for (const d of holidays) {
-    const t = d - startDay;
-    if (t >= store.length && t < flags.length) flags[t] = true;
+  for (const occasions of kinds.values()) {
+    let seen = 0;
+    let closed = 0;
+    for (const days of occasions.values()) {
+      let trading = 0;
+      let shut = 0;
+      for (const d of days) {
+        const t = d - startDay;
+        if (t < 0 || t >= store.length || profile[weekday(d)]! <= CLOSED_SHARE) continue;
+        trading++;
+        if (past[t]) shut++;
+      }
+      if (trading === 0) continue;
+      seen++;
+      if (shut * 3 >= trading * 2) closed++;
+    }
+    if (seen < 2 || closed * 3 < seen * 2) continue;
+    for (const days of occasions.values()) {
+      for (const d of days) {
+        const t = d - startDay;
+        if (t >= store.length && t < flags.length) flags[t] = true;
+      }
+    }
   }
   return flags;
 }

@@ -9,6 +9,7 @@ import { findWrite, insertWrite, pendingWrites, readWrite, step, updateWrite, WR
 import { movesOfWrite, MOVE_ABANDONED, MOVE_APPLIED, MOVE_SKIPPED, MOVES, type MoveTarget } from './stock-moves';
 import { recoverStockMoves, type StockRecoveryReport } from './stock';
 import { ORDER_WRITE_TABLES, tablesAreTransactional } from './engine';
+import { rawRows } from './sql';
 import { VERSION as SIDECAR_VERSION } from '../../version';
 
 /**
@@ -76,6 +77,13 @@ export interface AddOrderHistoryOptions extends OrderWriteOptions {
   notify?: boolean;
   /** Idempotency key (1-64 of A-Z a-z 0-9 _ . : -); random when omitted. */
   token?: string;
+  /**
+   * A prefix of `token` naming why the caller sets statuses (the order import: `mco-g<group>-`). When the
+   * order already has this status from its latest history row, written under a token with this prefix,
+   * no second row is added and that earlier write is returned (replayed): two workers that both finish
+   * one import (a lease taken over) must not repeat its status. Checked under the order's lock.
+   */
+  skipRepeatOf?: string;
 }
 
 export interface StockMoveOutcome {
@@ -107,6 +115,8 @@ export async function addOrderHistory(ctx: OcContext, orderId: number, orderStat
     token: options.token,
   });
   const token = data.token ?? randomUUID();
+  const repeatOf = options.skipRepeatOf;
+  if (repeatOf !== undefined && (repeatOf === '' || !token.startsWith(repeatOf))) throw new OrderInputError(`skipRepeatOf must be a non-empty prefix of the token (${token})`);
   return withNamedLock(ctx.knex, orderLockKey(ctx.prefix, data.orderId), LOCK_WAIT_SECONDS, async () => {
     const existing = await findWrite(ctx.knex, ctx, token);
     if (existing) {
@@ -119,11 +129,36 @@ export async function addOrderHistory(ctx: OcContext, orderId: number, orderStat
     // A crashed earlier write of this order must land first, or the stock direction would be judged
     // from a status the order is about to leave.
     for (const w of await pendingWrites(ctx.knex, ctx, data.orderId)) await finishPending(ctx, w, true);
+    const earlier = repeatOf === undefined ? undefined : await repeatedStatus(ctx, data.orderId, data.orderStatusId, repeatOf);
+    if (earlier) return historyResult(ctx, earlier, true);
     const write = await planHistory(ctx, token, data.orderId, data.orderStatusId, data.comment, data.notify);
     await step(options.hooks, 'journal');
     await completeHistory(ctx, write, options.hooks);
     return historyResult(ctx, await readWrite(ctx.knex, write.id), false);
   });
+}
+
+/**
+ * Our latest status write of the order, if it gave the order `statusId` under a token starting with
+ * `prefix`, its row is still the order's latest history row and the order still has that status. The
+ * caller holds the order's lock, so no writer of ours can add a row in between.
+ */
+async function repeatedStatus(ctx: OcContext, orderId: number, statusId: number, prefix: string): Promise<WriteRow | undefined> {
+  const ours = (await ctx.knex(WRITES).first('*').where({ oc_prefix: ctx.prefix, oc_order_id: orderId, kind: 'history', state: 'done' }).whereNotNull('history_id').orderBy('history_id', 'desc')) as
+    | WriteRow
+    | undefined;
+  if (!ours || !ours.token.startsWith(prefix) || (JSON.parse(ours.plan) as HistoryPlan).toStatusId !== statusId) return undefined;
+  const history = ctx.table('order_history');
+  // By primary key only (order_history has no index on order_id in OpenCart): the rows since ours.
+  const [row] = await rawRows<{ status: number; current: number; later: number }>(
+    ctx.knex,
+    `SELECT h.order_status_id AS status, o.order_status_id AS current,
+       EXISTS (SELECT 1 FROM \`${history}\` n WHERE n.order_history_id > h.order_history_id AND n.order_id = h.order_id) AS later
+     FROM \`${history}\` h JOIN \`${ctx.table('order')}\` o ON o.order_id = h.order_id
+     WHERE h.order_history_id = ? AND h.order_id = ?`,
+    [ours.history_id, orderId],
+  );
+  return row && Number(row.status) === statusId && Number(row.current) === statusId && Number(row.later) === 0 ? ours : undefined;
 }
 
 async function historyResult(ctx: OcContext, write: WriteRow, replayed: boolean): Promise<OrderHistoryResult> {

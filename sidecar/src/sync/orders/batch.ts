@@ -147,6 +147,7 @@ async function importLeased(
   const byToken = new Map(created.created.map((c) => [c.token, c]));
   const made = work.filter((w) => byToken.has(w.token!));
   if (made.length === 0) return [];
+  await step('created');
 
   // Lines as written and the pending status, together: from here a retry replays the status change.
   await knex.transaction(async (trx) => {

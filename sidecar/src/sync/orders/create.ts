@@ -22,6 +22,8 @@ export interface AccountRef {
   id: number;
   code: MarketplaceCode;
   name: string;
+  /** The account's status-out flow: required, so no import path can acknowledge orders without saying (status-out/ack.ts). */
+  statusOut: boolean;
 }
 
 export function methodsOf(account: AccountRef, settings: OrderSettings, carrier: string | undefined): Pick<CreateOrderInput, 'paymentMethod' | 'shippingMethod'> {

@@ -250,8 +250,11 @@ async function applyStatus(env: OrderEnv, account: AccountRef, group: GroupRow, 
   const { ctx } = env;
   const orderId = group.ocOrderId!;
   let current = group;
+  // Tokens of this group's status writes share the prefix: a worker that took over the group's lease from
+  // another (a stalled batch, say) may find the status already given and must not add it again.
+  const skipRepeatOf = `mco-g${current.id}-`;
   if (current.pendingStatusId !== null) {
-    await addOrderHistory(ctx, orderId, current.pendingStatusId, { comment, token: `mco-g${current.id}-r${current.revision}` });
+    await addOrderHistory(ctx, orderId, current.pendingStatusId, { comment, token: `${skipRepeatOf}r${current.revision}`, skipRepeatOf });
     await updateGroup(ctx.knex, current.id, { oc_status_id: current.pendingStatusId, pending_status_id: null });
     current = (await groupById(ctx.knex, current.id))!;
   }
@@ -267,7 +270,7 @@ async function applyStatus(env: OrderEnv, account: AccountRef, group: GroupRow, 
   }
   const revision = current.revision + 1;
   await updateGroup(ctx.knex, current.id, { revision, pending_status_id: target });
-  const result = await addOrderHistory(ctx, orderId, target, { comment, token: `mco-g${current.id}-r${revision}` });
+  const result = await addOrderHistory(ctx, orderId, target, { comment, token: `${skipRepeatOf}r${revision}`, skipRepeatOf });
   await updateGroup(ctx.knex, current.id, { oc_status_id: target, pending_status_id: null, status });
   env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, ocOrderId: orderId, statusId: target, stock: result.stock }, 'marketplace order status applied');
 }

@@ -33,16 +33,17 @@ export function awaitsAck(p: PackageRow): boolean {
 
 /**
  * Queues the acks of packages that have just become part of an imported OpenCart order, on the
- * caller's transaction. `account.statusOut === false` (the flow that would send them is off): nothing,
- * so switching it on later never acknowledges old orders.
+ * caller's transaction. Only while the account's status-out flow (which sends them) is on: otherwise
+ * nothing, so switching it on later never acknowledges old orders. The flag is required, and anything
+ * but `true` (an untyped caller that left it out) counts as off.
  */
 export async function queueAcks(
   trx: Knex,
   settings: Pick<OrderSettings, 'acknowledgeOnImport'>,
-  account: { code: string; statusOut?: boolean },
+  account: { code: string; statusOut: boolean },
   orders: ReadonlyArray<{ groupId: number; ocOrderId: number; packages: readonly PackageRow[] }>,
 ): Promise<number> {
-  if (!settings.acknowledgeOnImport || account.statusOut === false || !acknowledges(account.code)) return 0;
+  if (!settings.acknowledgeOnImport || account.statusOut !== true || !acknowledges(account.code)) return 0;
   const rows = orders.flatMap((o) => o.packages.filter(awaitsAck).map((p) => ({ groupId: o.groupId, ocOrderId: o.ocOrderId, packageId: p.remotePackageId })));
   await addAcks(trx, rows);
   return rows.length;

@@ -18,7 +18,7 @@ import { createStockPricePlanner } from './planner';
 import { flushStockPrice, pollStockPrice, replanListings } from './push';
 import { verifyStockPrice } from './verify';
 import { WorkerPool } from './workers';
-import type { Planned } from './plan';
+import { readCarried, type Planned } from './plan';
 import { ReconcileScheduler, runPage, startRun, SyncEvents } from '../reconcile';
 import { reservedStock, type ReservedStockSource } from '../reservations';
 import type { ChangePlanner } from '../pump/planner';
@@ -99,21 +99,15 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     return b;
   };
   const byListing = z.object({ listingId: z.number().int().positive() });
-  // Carried values come back from the queue table: a price that is not a plain decimal is not sent.
-  const amount = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/);
-  const pushPayload = byListing.extend({
-    planAt: z.number().int().positive().optional(),
-    q: z.number().int().min(0).optional(),
-    p: amount.nullable().optional(),
-    lp: amount.nullable().optional(),
-    n: z.string().nullable().optional(),
-    g: z.string().optional(),
-  });
+  // Only the listing id decides whether a push job can run; the values it carries are checked on their
+  // own (readCarried), so bad ones are recomputed instead of taking the job dead with them.
+  const pushPayload = byListing.passthrough();
   const byBatch = z.object({ batchId: z.number().int().positive() });
   const handlersFor = (id: number): Record<string, JobHandler> => ({
     [JOB.stockPricePush]: typedHandler(pushPayload, (job) => {
-      const { listingId, planAt, q, p, lp, n, g } = job.payload;
-      const carried = planAt !== undefined && q !== undefined && p !== undefined && g !== undefined ? { planAt, q, p, lp: lp ?? null, n: n ?? null, g } : undefined;
+      const { listingId } = job.payload;
+      const { carried, problem } = readCarried(job.payload);
+      if (problem) o.logger?.warn({ accountId: id, jobId: job.id, listingId, problem }, 'stock/price push job carried values that fail the check; computing them afresh');
       return batchersOf(id).sp.submit(listingId, carried);
     }),
     [JOB.stockPricePoll]: typedHandler(byBatch, (job) => pollStockPrice(deps, id, job.payload.batchId)),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JobSpec } from '../queue/types';
 import { toUnits } from '../rules/decimal';
 import type { AccountView } from '../accounts/store';
@@ -61,6 +62,32 @@ export type Planned = Required<Omit<PushPayload, 'listingId'>>;
 
 export function planned(listing: Pick<ListingRow, 'readAt'>, desired: Desired, generation: string): Planned {
   return { planAt: listing.readAt, q: desired.quantity, p: desired.price?.salePrice ?? null, lp: desired.price?.listPrice ?? null, n: desired.price?.note ?? null, g: generation };
+}
+
+// Carried values come back from the queue table, which anyone with database access can write: a price
+// that is not a plain decimal is never sent.
+const amount = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'not a plain decimal amount (up to 12 digits and 4 decimals)');
+const carriedSchema = z.object({
+  planAt: z.number().int().positive(),
+  q: z.number().int().min(0),
+  p: amount.nullable(),
+  lp: amount.nullable().optional(),
+  n: z.string().nullable().optional(),
+  g: z.string(),
+});
+const CARRIED_KEYS = ['planAt', 'q', 'p', 'lp', 'n', 'g'] as const;
+
+/**
+ * The values a push job's payload carries, checked. None at all is a plain job. Values that fail the
+ * check are dropped whole, with what was wrong (field paths and rules, never the values), and the push
+ * computes them from OpenCart's rows as for a plain job: a bad plan costs a read, not the listing's push.
+ */
+export function readCarried(payload: Readonly<Record<string, unknown>>): { carried?: Planned; problem?: string } {
+  if (!CARRIED_KEYS.some((k) => payload[k] !== undefined)) return {};
+  const parsed = carriedSchema.safeParse(payload);
+  if (!parsed.success) return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ') };
+  const { planAt, q, p, lp, n, g } = parsed.data;
+  return { carried: { planAt, q, p, lp: lp ?? null, n: n ?? null, g } };
 }
 
 /** The values a payload carries, as the push uses them. */
