@@ -167,6 +167,8 @@ describe('orders in: a poll page as one batch', () => {
     const taken = orders[0]!;
     const s0 = await stockOf(db.knex, prefix);
     let took: ImportOutcome | undefined;
+    const groupRow = async () => (await rows<Record<string, unknown>>(`SELECT oc_order_id, oc_status_id, pending_status_id, revision, state FROM meschain_order_groups WHERE marketplace_id = ? AND remote_order_id = ?`, [account.id, taken.orderId]))[0];
+    let left: Record<string, unknown> | undefined;
     const hooks = {
       afterStep: async (name: string) => {
         if (name !== 'created' || took) return;
@@ -174,10 +176,12 @@ describe('orders in: a poll page as one batch', () => {
         // takes the group over and imports the order all the way (the same creation token, then its status).
         await db.knex('meschain_order_groups').where({ marketplace_id: account.id, remote_order_id: taken.orderId }).update({ locked_until: db.knex.raw('UTC_TIMESTAMP(3) - INTERVAL 1 SECOND') });
         took = await importOrder(env, account, taken);
+        left = await groupRow();
       },
     };
     const result = await importBatch(env, account, orders, hooks);
     assert.equal(took?.state, 'imported', 'the other worker took the group over');
+    assert.deepEqual(await groupRow(), left, 'the batch, its lease lost, wrote nothing to the group the taker finished');
     assert.deepEqual(result.rest.map((o) => o.orderId), [taken.orderId], 'the batch leaves the taken order to the single path');
     // As the poll does: the rest the single way.
     for (const o of result.rest) assert.equal((await importOrder(env, account, o)).state, 'imported');

@@ -68,7 +68,7 @@ export async function importBatch(env: OrderEnv, account: AccountRef, orders: re
 
   const ids = candidates.map((o) => o.orderId);
   await rawWrite(knex, `INSERT IGNORE INTO ${GROUPS} (marketplace_id, remote_order_id) VALUES ${ids.map(() => '(?, ?)').join(', ')}`, ids.flatMap((id) => [account.id, id]));
-  const outcomes = await withNewGroupLeases(knex, account.id, ids, (groups) => importLeased(env, account, candidates, groups, hooks));
+  const outcomes = await withNewGroupLeases(knex, account.id, ids, (groups, lease) => importLeased(env, account, candidates, groups, lease, hooks));
   const done = new Set(outcomes.map((o) => o.remoteOrderId));
   return { outcomes, rest: orders.filter((o) => !done.has(o.orderId)) };
 }
@@ -78,6 +78,7 @@ async function importLeased(
   account: AccountRef,
   candidates: MarketplaceOrder[],
   groups: Array<{ id: number; remoteOrderId: string; revision: number }>,
+  lease: string,
   hooks?: WriteHooks,
 ): Promise<ImportOutcome[]> {
   const step = async (name: string) => hooks?.afterStep?.(name);
@@ -145,12 +146,23 @@ async function importLeased(
   const created = await createOrders(ctx, inputs, { hooks: prefixed('create') });
   if (created.refused.length) env.logger.warn({ accountId: account.id, refused: created.refused }, 'batch order creation refused some orders; they go the single way');
   const byToken = new Map(created.created.map((c) => [c.token, c]));
-  const made = work.filter((w) => byToken.has(w.token!));
+  let made = work.filter((w) => byToken.has(w.token!));
   if (made.length === 0) return [];
   await step('created');
 
   // Lines as written and the pending status, together: from here a retry replays the status change.
   await knex.transaction(async (trx) => {
+    // Only groups this batch still holds: a stalled batch's lease expires, and a worker that took a group
+    // over (reusing the creation token, so the same OpenCart order) finishes it; writing the group here
+    // as well would set its status pending again. Locked first, as the UPDATE below would (see there).
+    const held = await rawRows<{ id: number }>(
+      trx,
+      `SELECT id FROM ${GROUPS} WHERE id IN (${placeholders(made.length)}) AND locked_by = ? FOR UPDATE`,
+      [...made.map((w) => w.groupId), lease],
+    );
+    const kept = new Set(held.map((r) => Number(r.id)));
+    made = made.filter((w) => kept.has(w.groupId));
+    if (made.length === 0) return;
     const lines = made.flatMap((w) => {
       const c = byToken.get(w.token!)!;
       w.orderId = c.orderId;
@@ -168,6 +180,7 @@ async function importLeased(
     );
     await insertLines(trx, lines);
   });
+  if (made.length === 0) return [];
   await step('lines');
 
   const statuses = await addOrderHistories(

@@ -59,9 +59,16 @@ export async function withGroupLease<T>(knex: Knex, groupId: number, fn: () => P
 /**
  * The page batch's leases: every group of the given order numbers that is new (no OpenCart order yet,
  * state open) and free is leased with one UPDATE; `fn` gets the ids it holds. Busy or known groups are
- * simply not among them. Extended while `fn` works, released after.
+ * simply not among them. Extended while `fn` works, released after. `fn` also gets the lease's token, to
+ * check under a row lock that a group is still its own before writing to it (a stalled holder's lease
+ * expires, and another worker may have taken the group over).
  */
-export async function withNewGroupLeases<T>(knex: Knex, accountId: number, remoteOrderIds: readonly string[], fn: (groups: Array<{ id: number; remoteOrderId: string; revision: number }>) => Promise<T>): Promise<T> {
+export async function withNewGroupLeases<T>(
+  knex: Knex,
+  accountId: number,
+  remoteOrderIds: readonly string[],
+  fn: (groups: Array<{ id: number; remoteOrderId: string; revision: number }>, lease: string) => Promise<T>,
+): Promise<T> {
   const token = randomUUID();
   await rawWrite(
     knex,
@@ -84,7 +91,7 @@ export async function withNewGroupLeases<T>(knex: Knex, accountId: number, remot
   }, EXTEND_EVERY_MS);
   keeper.unref();
   try {
-    return await fn(rows.map((r) => ({ id: Number(r.id), remoteOrderId: r.remote_order_id, revision: Number(r.revision) })));
+    return await fn(rows.map((r) => ({ id: Number(r.id), remoteOrderId: r.remote_order_id, revision: Number(r.revision) })), token);
   } finally {
     clearInterval(keeper);
     if (ids.length) await rawWrite(knex, `UPDATE ${GROUPS} SET locked_by = NULL, locked_until = NULL WHERE ${mine}`, [...ids, token]);
