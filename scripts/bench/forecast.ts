@@ -200,6 +200,7 @@ async function speed(): Promise<void> {
     const profile = weekdayProfile(storeUnits, firstWeekday);
     const holidays = holidayCalendarFor(ctx.timezone);
     const closed = closureFlags(storeUnits, dayIndex(from), 90, holidays);
+    progress(`closed days ahead (calendar for ${ctx.timezone}: ${holidays ? 'yes' : 'none'}): ${closed.slice(storeUnits.length).filter(Boolean).length} of 90`);
     const methods = new Map<string, number>();
     for (const s of top) {
       const f = forecastSeries(s.v, 90, { season: 7, firstWeekday, profile, closed });

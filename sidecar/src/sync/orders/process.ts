@@ -272,7 +272,8 @@ async function applyStatus(env: OrderEnv, account: AccountRef, group: GroupRow, 
   await updateGroup(ctx.knex, current.id, { revision, pending_status_id: target });
   const result = await addOrderHistory(ctx, orderId, target, { comment, token: `${skipRepeatOf}r${revision}`, skipRepeatOf });
   await updateGroup(ctx.knex, current.id, { oc_status_id: target, pending_status_id: null, status });
-  env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, ocOrderId: orderId, statusId: target, stock: result.stock }, 'marketplace order status applied');
+  const what = result.replayed ? 'marketplace order status was already applied' : 'marketplace order status applied';
+  env.logger.info({ accountId: account.id, orderId: group.remoteOrderId, ocOrderId: orderId, statusId: target, stock: result.stock }, what);
 }
 
 export { orderComment };
