@@ -43,7 +43,7 @@ export function createAnalyticsModule(input: AnalyticsOptionsInput = {}): Sideca
       const questions = typeof market?.customerQuestions === 'function' ? market.customerQuestions.bind(market) : undefined;
       const service = new AnalyticsService({
         ctx: ctx.opencart,
-        logger: ctx.logger.child({ module: 'analytics' }),
+        logger: ctx.logger, // already a child with module: 'analytics' (app.ts)
         options,
         alert: alertSink(ctx),
         ...(competitors ? { competitors } : {}),
