@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { dayIndex, dayString, weekday } from '../../src/analytics/calendar';
-import { closedWeekdays, closureFlags, detectClosures, easterSunday, englandWalesHolidays, fillClosed, holidayCalendarFor } from '../../src/analytics/forecast/closures';
+import { closedWeekdays, closureFlags, detectClosures, easterSunday, englandWales, englandWalesHolidays, fillClosed, holidayCalendarFor } from '../../src/analytics/forecast/closures';
 import { forecastSeries } from '../../src/analytics/forecast/engine';
 import { poisson, rng } from './fixtures';
 
@@ -33,7 +33,12 @@ describe('analytics: closures and holidays', () => {
     assert.deepEqual(days(2020), ['2020-05-08', '2020-05-25', '2020-08-31'], 'early May holiday moved to VE Day, a Friday');
     assert.deepEqual(days(2022), ['2022-05-02', '2022-06-02', '2022-06-03', '2022-08-29', '2022-09-19'], 'Platinum Jubilee and the state funeral');
     assert.deepEqual(days(2024), ['2024-05-06', '2024-05-27', '2024-08-26'], 'a year without proclamations keeps the standing rules');
-    assert.equal(holidayCalendarFor('Europe/London'), englandWalesHolidays);
+    assert.equal(holidayCalendarFor('Europe/London'), englandWales);
+    // The same days, Easter Sunday and a weekend Christmas Day told apart as days a trading law closes.
+    const tagged = englandWales(2021);
+    assert.deepEqual(tagged.map((h) => h.day), englandWalesHolidays(2021));
+    assert.deepEqual(tagged.filter((h) => h.kind === 'trading-law').map((h) => [dayString(h.day), h.orElse]), [['2021-04-04', 'national'], ['2021-12-25', 'national']]);
+    assert.equal(englandWales(2024).filter((h) => h.kind === 'trading-law').length, 1, 'Christmas 2024 is a Wednesday: a bank holiday like the others');
     assert.equal(holidayCalendarFor('America/New_York'), undefined);
   });
 
@@ -59,6 +64,30 @@ describe('analytics: closures and holidays', () => {
     const trades = closureFlags(store(2, first, days, false), dayIndex(first), 90, englandWalesHolidays);
     assert.equal(trades[summer], false);
     assert.equal(closureFlags(store(2, first, days, true), dayIndex(first), 90)[summer], false, 'no calendar, no future holidays');
+  });
+
+  it('judges Easter Sunday on its own once the history holds two, following the bank holidays until then', () => {
+    // A shop open seven days a week and shut on bank holidays; whether it shuts on Easter Sunday varies.
+    const sevenDays = (seed: number, first: string, end: string, closedOnEaster: boolean) => {
+      const r = rng(seed);
+      const shut = new Set<number>();
+      for (let year = 2017; year <= 2021; year++) {
+        for (const h of englandWales(year)) if (h.kind === 'national' || closedOnEaster) shut.add(h.day);
+      }
+      const start = dayIndex(first);
+      return Array.from({ length: dayIndex(end) - start }, (_, t) => (shut.has(start + t) ? 0 : poisson(r, 60)));
+    };
+    const at = (first: string, day: string) => dayIndex(day) - dayIndex(first);
+    const flagsOf = (first: string, closedOnEaster: boolean) => closureFlags(sevenDays(7, first, '2021-03-20', closedOnEaster), dayIndex(first), 30, englandWales);
+    // Three Easter Sundays in the history (2018–2020), all trading: the coming one stays open.
+    const trades = flagsOf('2018-01-01', false);
+    assert.deepEqual([trades[at('2018-01-01', '2021-04-02')], trades[at('2018-01-01', '2021-04-04')], trades[at('2018-01-01', '2021-04-05')]], [true, false, true], 'Good Friday and Easter Monday closed, Easter Sunday open');
+    // The same shop shut on those Easter Sundays: the coming one is closed.
+    const shuts = flagsOf('2018-01-01', true);
+    assert.equal(shuts[at('2018-01-01', '2021-04-04')], true);
+    // Not one Easter Sunday in the history (from June 2020): it follows the bank holidays, closed.
+    const young = flagsOf('2020-06-01', false);
+    assert.equal(young[at('2020-06-01', '2021-04-04')], true, 'too few Easter Sundays to judge: the bank holidays decide');
   });
 
   it('flags a weekday the shop no longer trades on, over history and horizon, and forecasts it as nothing', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { dayIndex, dayString, weekday } from '../../src/analytics/calendar';
-import { bayramStarts, closureFlags, holidayCalendarFor, turkeyHolidays, ummAlQuraBayramStarts } from '../../src/analytics/forecast/closures';
+import { bayramStarts, closureFlags, holidayCalendarFor, turkeyHolidays, ummAlQuraBayramStarts, type HolidayKind } from '../../src/analytics/forecast/closures';
 import { poisson, rng } from './fixtures';
 
 /** Weekday volumes of a shop closed on Sundays (index = weekday, 0 = Sunday). */
@@ -17,7 +17,7 @@ const starts = (year: number) => {
 };
 
 /** A store series from `first` for `n` days, selling nothing on the Turkish holidays of the kinds given. */
-function store(seed: number, first: string, n: number, closedOn: ReadonlyArray<'religious' | 'national'>, onlyFirstDay = false): number[] {
+function store(seed: number, first: string, n: number, closedOn: readonly HolidayKind[], onlyFirstDay = false): number[] {
   const r = rng(seed);
   const start = dayIndex(first);
   const shut = new Set<number>();

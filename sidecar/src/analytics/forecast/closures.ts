@@ -15,6 +15,7 @@ import type { HolidayCalendar } from './holidays';
 export {
   bayramStarts,
   easterSunday,
+  englandWales,
   englandWalesHolidays,
   holidayCalendarFor,
   turkeyHolidays,
@@ -80,6 +81,8 @@ export function closedWeekdays(store: readonly number[], firstWeekday: number): 
  * closed. A holiday of several days (a bayram) counts once, as closed when two thirds of its days on
  * trading weekdays were: one four-day bayram is one occasion of evidence, not four, and a shop that
  * only shuts its first day is not taken to shut all of it. Untagged days are one kind, each a holiday.
+ * A kind with too few past holidays to judge follows the verdict of its `orElse` kind where it names
+ * one (England's Easter Sunday follows the bank holidays until the history holds two Easter Sundays).
  */
 export function closureFlags(store: readonly number[], startDay: number, h: number, calendar?: HolidayCalendar): boolean[] {
   const firstWeekday = weekday(startDay);
@@ -91,9 +94,11 @@ export function closureFlags(store: readonly number[], startDay: number, h: numb
   const profile = weekdayProfile(store, firstWeekday, Math.ceil(store.length / 7));
   // kind → first day of a holiday → its days
   const kinds = new Map<string, Map<number, Set<number>>>();
+  const orElse = new Map<string, string>();
   for (let year = yearOf(startDay); year <= yearOf(end + h); year++) {
     for (const entry of calendar(year)) {
       const { day, kind, first } = typeof entry === 'number' ? { day: entry, kind: '', first: entry } : entry;
+      if (typeof entry !== 'number' && entry.orElse !== undefined) orElse.set(kind, entry.orElse);
       const occasions = kinds.get(kind) ?? new Map<number, Set<number>>();
       kinds.set(kind, occasions);
       const days = occasions.get(first) ?? new Set<number>();
@@ -101,23 +106,13 @@ export function closureFlags(store: readonly number[], startDay: number, h: numb
       days.add(day);
     }
   }
-  for (const occasions of kinds.values()) {
-    let seen = 0;
-    let closed = 0;
-    for (const days of occasions.values()) {
-      let trading = 0;
-      let shut = 0;
-      for (const d of days) {
-        const t = d - startDay;
-        if (t < 0 || t >= store.length || profile[weekday(d)]! <= CLOSED_SHARE) continue;
-        trading++;
-        if (past[t]) shut++;
-      }
-      if (trading === 0) continue;
-      seen++;
-      if (shut * 3 >= trading * 2) closed++;
-    }
-    if (seen < 2 || closed * 3 < seen * 2) continue;
+  const verdicts = new Map<string, Verdict>();
+  for (const [kind, occasions] of kinds) verdicts.set(kind, judge(occasions, past, profile, startDay));
+  for (const [kind, occasions] of kinds) {
+    const own = verdicts.get(kind)!;
+    const fallback = orElse.get(kind);
+    const verdict = own === 'unknown' && fallback !== undefined ? verdicts.get(fallback) ?? 'unknown' : own;
+    if (verdict !== 'closed') continue;
     for (const days of occasions.values()) {
       for (const d of days) {
         const t = d - startDay;
@@ -126,6 +121,29 @@ export function closureFlags(store: readonly number[], startDay: number, h: numb
     }
   }
   return flags;
+}
+
+type Verdict = 'closed' | 'open' | 'unknown';
+
+/** Whether the history shows the shop closing on a kind's holidays (see closureFlags); 'unknown' with fewer than two to go by. */
+function judge(occasions: ReadonlyMap<number, ReadonlySet<number>>, past: readonly boolean[], profile: readonly number[], startDay: number): Verdict {
+  let seen = 0;
+  let closed = 0;
+  for (const days of occasions.values()) {
+    let trading = 0;
+    let shut = 0;
+    for (const d of days) {
+      const t = d - startDay;
+      if (t < 0 || t >= past.length || profile[weekday(d)]! <= CLOSED_SHARE) continue;
+      trading++;
+      if (past[t]) shut++;
+    }
+    if (trading === 0) continue;
+    seen++;
+    if (shut * 3 >= trading * 2) closed++;
+  }
+  if (seen < 2) return 'unknown';
+  return closed * 3 >= seen * 2 ? 'closed' : 'open';
 }
 
 function yearOf(day: number): number {

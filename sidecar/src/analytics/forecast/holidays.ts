@@ -5,14 +5,20 @@ import { weekday } from '../calendar';
  * shop's own history shows that it closes on those days.
  */
 
-/** Kinds of holiday a shop may close on independently (a Turkish shop may shut for the bayrams and trade on 23 April). */
-export type HolidayKind = 'religious' | 'national';
+/**
+ * Kinds of holiday a shop may close on independently (a Turkish shop may shut for the bayrams and
+ * trade on 23 April; an online shop may shut on bank holidays and trade on Easter Sunday).
+ * 'trading-law': days no bank holiday, on which a law shuts large shops.
+ */
+export type HolidayKind = 'religious' | 'national' | 'trading-law';
 
 /** A holiday day tagged with its kind and the first day of the holiday it belongs to (a bayram's days share it). */
 export interface Holiday {
   day: number;
   kind: HolidayKind;
   first: number;
+  /** Whose verdict to follow while the history holds too few of this kind to judge it. */
+  orElse?: HolidayKind;
 }
 
 /**
@@ -224,9 +230,23 @@ export function turkeyHolidays(year: number): Holiday[] {
   return out;
 }
 
+/**
+ * England and Wales as the closure gate reads it: the bank holidays are one kind; Easter Sunday
+ * (Sunday Trading Act 1994) and Christmas Day on a weekend (Christmas Day (Trading) Act 2004) are
+ * another, 'trading-law', since those laws bind large shops and an online shop that shuts on bank
+ * holidays may still trade then. Judged on their own once the history holds two of them; until then
+ * they follow the bank holidays, as a shop that shuts for those most likely shuts for these too.
+ */
+export function englandWales(year: number): Holiday[] {
+  const easter = easterSunday(year);
+  const xmas = utcDay(year, 12, 25);
+  const law = (d: number) => d === easter || (d === xmas && (weekday(d) === 0 || weekday(d) === 6));
+  return englandWalesHolidays(year).map((d) => (law(d) ? { day: d, kind: 'trading-law', first: d, orElse: 'national' } : { day: d, kind: 'national', first: d }));
+}
+
 /** The holiday calendar for a shop's IANA time zone, where one is known (else none). */
 export function holidayCalendarFor(timezone: string): HolidayCalendar | undefined {
-  if (timezone === 'Europe/London') return englandWalesHolidays;
+  if (timezone === 'Europe/London') return englandWales;
   // Asia/Istanbul and Turkey are IANA links to Europe/Istanbul.
   if (timezone === 'Europe/Istanbul' || timezone === 'Asia/Istanbul' || timezone === 'Turkey') return turkeyHolidays;
   return undefined;
