@@ -36,6 +36,11 @@ const ENV_MAP: Record<string, string> = {
   MESCHAIN_TRUSTED_PROXIES: 'security.trustedProxies',
   MESCHAIN_SECRET_KEYS_PREVIOUS: 'security.secretKeysPrevious',
   MESCHAIN_SECRET_KEYS_FILE: 'security.secretKeysFile',
+  MESCHAIN_ANOMALY_SENSITIVITY: 'analytics.anomalySensitivity',
+  MESCHAIN_ANOMALY_ALERT_SEVERITY: 'analytics.alertMinSeverity',
+  MESCHAIN_REORDER_LEAD_TIME_DAYS: 'analytics.leadTimeDays',
+  MESCHAIN_REORDER_REVIEW_DAYS: 'analytics.reviewDays',
+  MESCHAIN_ANALYTICS_SCHEDULE: 'analytics.schedule',
 };
 
 const PATH_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path]) => [path, env]));

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** Where the sidecar finds change capture: real triggers, a periodic snapshot diff, or "whatever works". */
@@ -27,6 +28,12 @@ export function decodeSecretKey(value: string): Buffer | null {
     return buf.length === 32 ? buf : null;
   }
   return null;
+}
+
+/** A whole number of days in [min, max], one message for every way of missing it. */
+function days(min: number, max: number) {
+  const message = `must be a whole number of days ${min}-${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 }
 
 const port = z.coerce.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
@@ -88,6 +95,25 @@ export const configSchema = z.object({
         .default(''),
       /** A file with older secret keys, one per line (lines starting with # are ignored). */
       secretKeysFile: z.string().optional(),
+    })
+    .prefault({}),
+  /**
+   * The shop owner's analytics settings; unset ones keep the defaults of analytics/models/options.ts
+   * (ranges match it). Everything else about analytics is set in code.
+   */
+  analytics: z
+    .object({
+      anomalySensitivity: z.enum(['low', 'normal', 'high'], { error: 'must be low, normal or high' }).optional(),
+      alertMinSeverity: z.enum(['low', 'medium', 'high'], { error: 'must be low, medium or high' }).optional(),
+      leadTimeDays: days(0, 180).optional(),
+      reviewDays: days(1, 180).optional(),
+      /** node-cron expression in the shop's time zone, or "off" for retraining only on demand. */
+      schedule: z
+        .string()
+        .nullable()
+        .transform((v) => (v === null || v.trim().toLowerCase() === 'off' ? null : v.trim()))
+        .refine((v) => v === null || cron.validate(v), 'must be a cron expression such as "30 3 * * *", or off')
+        .optional(),
     })
     .prefault({}),
   database: z.object({

@@ -1,8 +1,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { analyticsRouter } from '../analytics/http/routes';
-import { analyticsOptionsSchema, type AnalyticsOptionsInput } from '../analytics/models/options';
+import type { Config } from '../config/schema';
+import { analyticsOptionsSchema, type AnalyticsOptions, type AnalyticsOptionsInput } from '../analytics/models/options';
 import { latestModel } from '../analytics/models/store';
-import type { AlertSink, AnomalyAlert } from '../analytics/models/train-anomalies';
+import type { AlertSink } from '../analytics/models/train-anomalies';
 import type { CompetitorSource } from '../analytics/models/train-pricing';
 import type { QuestionSource } from '../analytics/insights/feedback-source';
 import { AnalyticsService } from '../analytics/service/service';
@@ -11,33 +12,42 @@ import type { ModuleContext, SidecarModule } from './types';
 /**
  * The analytics module: /api/analytics/... routes, retraining on a schedule (node-cron, in the shop's
  * time zone) and on demand, and the `analytics` service (AnalyticsService) for modules started later,
- * such as the public API. Alerts for anomalies go to an `alerts` service when one is provided
- * (`raise(alert)`), else to the log; competitor prices and customer questions come from a
- * `marketplaces` service that offers `competitorPrices(productIds)` and `customerQuestions(days)`.
+ * such as the public API. Settings: the owner's from the configuration (MESCHAIN_ANOMALY_*, …,
+ * config `analytics`), overridden by what the code passes to createAnalyticsModule. Anomaly alerts
+ * are stored in the sidecar's alert table by the anomaly run itself; this module logs each newly
+ * opened one. Competitor prices and customer questions come from a `marketplaces` service that
+ * offers `competitorPrices(productIds)` and `customerQuestions(days)`.
  */
 
-interface AlertsService {
-  raise(alert: { source: string; severity: string; title: { en: string; tr: string }; details: AnomalyAlert }): Promise<unknown> | unknown;
-}
 interface MarketplaceSignals {
   competitorPrices: CompetitorSource;
   customerQuestions: QuestionSource;
 }
 
 function alertSink(ctx: ModuleContext): AlertSink {
-  const alerts = ctx.services.get('alerts') as Partial<AlertsService> | undefined;
-  return async (a) => {
-    const title = { en: `Analytics: ${a.severity} ${a.direction} in ${a.source.replace('_', ' ')}`, tr: `Analiz: ${a.source} için ${a.severity} düzeyde anomali` };
-    if (typeof alerts?.raise === 'function') await alerts.raise({ source: 'analytics', severity: a.severity, title, details: a });
-    else ctx.logger.warn({ anomaly: a }, a.explanation.en);
-  };
+  return async (a) => ctx.logger.warn({ anomaly: { source: a.source, seriesKey: a.seriesKey, day: a.day, severity: a.severity, score: a.score } }, `${a.title.en}: ${a.explanation.en}`);
+}
+
+/**
+ * The module's settings: the owner's from the configuration where set (ranges match options.ts), then
+ * what the code passes, then the defaults. A context built by hand (tests) may carry no config.
+ */
+export function analyticsOptionsFrom(config: Config | undefined, input: AnalyticsOptionsInput = {}): AnalyticsOptions {
+  const c = config?.analytics ?? {};
+  const configured: AnalyticsOptionsInput = {};
+  if (c.anomalySensitivity !== undefined) configured.anomalySensitivity = c.anomalySensitivity;
+  if (c.alertMinSeverity !== undefined) configured.alertMinSeverity = c.alertMinSeverity;
+  if (c.leadTimeDays !== undefined) configured.leadTimeDays = c.leadTimeDays;
+  if (c.reviewDays !== undefined) configured.reviewDays = c.reviewDays;
+  if (c.schedule !== undefined) configured.schedule = c.schedule;
+  return analyticsOptionsSchema.parse({ ...configured, ...input });
 }
 
 export function createAnalyticsModule(input: AnalyticsOptionsInput = {}): SidecarModule {
   return {
     name: 'analytics',
     async start(ctx) {
-      const options = analyticsOptionsSchema.parse(input);
+      const options = analyticsOptionsFrom(ctx.config as Config | undefined, input);
       const market = ctx.services.get('marketplaces') as Partial<MarketplaceSignals> | undefined;
       const competitors = typeof market?.competitorPrices === 'function' ? market.competitorPrices.bind(market) : undefined;
       const questions = typeof market?.customerQuestions === 'function' ? market.customerQuestions.bind(market) : undefined;
@@ -83,5 +93,5 @@ export function createAnalyticsModule(input: AnalyticsOptionsInput = {}): Sideca
   };
 }
 
-/** The module as the sidecar registers it, with default settings. */
+/** The module as the sidecar registers it: the configured settings, defaults for the rest. */
 export const analyticsModule: SidecarModule = createAnalyticsModule();

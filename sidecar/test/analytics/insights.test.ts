@@ -71,13 +71,33 @@ describe('analytics: listing quality', () => {
     assert.equal(good.score, 100);
     assert.deepEqual(topSellerKeywords(['Red mug', 'red cup']), ['red', 'cup', 'mug']);
   });
+
+  it('flags a listing the push holds back, with its reason in English and Turkish', () => {
+    const base = { marketplace: 'trendyol', productId: 3, title: 'Vacuum insulated steel flask 750 ml, leakproof', description: 'x'.repeat(120), imageCount: 5 };
+    const q = assessListing({ ...base, state: 'blocked', lastError: "required attribute 'Renk' (id 47) is not mapped", listingCount: 3, stateCount: 2 });
+    const blocked = q.issues.find((i) => i.code === 'listing_blocked');
+    assert.ok(blocked, JSON.stringify(q.issues));
+    assert.equal(blocked.severity, 'high');
+    assert.equal(q.score, 80);
+    assert.match(blocked.en, /not sent to trendyol \(2 of 3 listings\): required attribute 'Renk' \(id 47\) is not mapped/);
+    assert.match(blocked.tr, /gönderilmiyor.*\(3 ilandan 2 tanesi\): required attribute 'Renk'/);
+    const silent = assessListing({ ...base, state: 'blocked', lastError: null });
+    assert.match(silent.issues.find((i) => i.code === 'listing_blocked')!.en, /no reason was recorded/);
+  });
 });
 
 describe('analytics: listing inputs from the sidecar’s listings and OpenCart products', () => {
   let shop: ShopFixture;
   before(async () => {
     shop = await shopWith(
-      { categories: [{ key: 'mugs', name: 'Mugs' }], products: [{ key: 'MUG', name: 'Kupa', price: 10, categoryKeys: ['mugs'], extraImages: 2 }], orders: [] },
+      {
+        categories: [{ key: 'mugs', name: 'Mugs' }],
+        products: [
+          { key: 'MUG', name: 'Kupa', price: 10, categoryKeys: ['mugs'], extraImages: 2 },
+          { key: 'TEE', name: 'Pamuklu tişört, bisiklet yaka', price: 20 },
+        ],
+        orders: [],
+      },
       { prefix: 'lst_', today: '2026-05-01' },
     );
   });
@@ -103,7 +123,56 @@ describe('analytics: listing inputs from the sidecar’s listings and OpenCart p
     assert.equal(input.imageCount, 3, 'main image + 2 extra');
     const q = assessListing(input);
     assert.deepEqual(q.missingAttributes.map((a) => a.id).sort(), ['mpn', 'renk']);
+    assert.deepEqual(q.requiredAttributesSource, { from: 'mappings' }, 'the push has not cached the category yet');
     assert.ok(q.issues.some((i) => i.code === 'listing_failed' && i.en.includes('Renk')));
     assert.ok(q.issues.some((i) => i.code === 'title_too_short'));
+  });
+
+  it("adds the marketplace's own required attributes from the push's category cache, by name", async () => {
+    const knex = shop.db.knex;
+    const [{ id: mp }] = await knex('meschain_marketplaces').where({ code: 'trendyol' }).select('id');
+    const attr = (id: string, name: string, required: boolean) => ({ id, name, required, allowCustom: true, varianter: false, values: [] });
+    await knex('meschain_remote_categories').insert({
+      marketplace_id: mp,
+      remote_category_id: '411',
+      // As the push cached it two days ago (its own refresh is daily; analytics uses what is there).
+      fetched_at: knex.raw('UTC_TIMESTAMP(3) - INTERVAL 2 DAY'),
+      attributes: JSON.stringify([attr('barcode', 'Barkod', true), attr('mpn', 'Üretici Parça No', false), attr('47', 'Renk', true), attr('88', 'Materyal', false)]),
+    });
+    const [input] = await loadListingInputs(shop.ctx, { marketplace: 'trendyol' });
+    const q = assessListing(input!);
+    // 47 is required by Trendyol and mapped by nobody; mpn and renk are required by the owner's mappings.
+    assert.deepEqual(q.missingAttributes, [{ id: '47', name: 'Renk' }, { id: 'mpn', name: 'Üretici Parça No' }, { id: 'renk' }]);
+    const texts = q.issues.filter((i) => i.code === 'missing_required_attribute').map((i) => i.en);
+    assert.ok(texts.includes('Required attribute "Renk" has no value: the marketplace will reject the listing.'), texts.join(' | '));
+    assert.ok(texts.some((t) => t.includes('"Üretici Parça No"')));
+    assert.ok(!texts.some((t) => t.includes('"47"')), 'a known name is shown instead of the id');
+    assert.equal(q.requiredAttributesSource?.from, 'marketplace');
+    assert.match((q.requiredAttributesSource as { fetchedAt: string }).fetchedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(input!.attributes!.find((a) => a.id === 'mpn')?.name, 'Üretici Parça No');
+  });
+
+  it('shows listings the push blocked, variants included, one entry per product', async () => {
+    const knex = shop.db.knex;
+    const [{ id: mp }] = await knex('meschain_marketplaces').where({ code: 'trendyol' }).select('id');
+    const mug = shop.written.productIds.get('MUG')!;
+    const tee = shop.written.productIds.get('TEE')!;
+    const why = "required attribute 'Renk' (id 47) is not mapped: map it to an OpenCart option, attribute, field or a fixed value";
+    await knex('meschain_listings').where({ marketplace_id: mp, product_id: mug }).update({ state: 'blocked', last_error: why });
+    await knex('meschain_listings').insert([
+      { marketplace_id: mp, product_id: tee, variant_key: '11', state: 'active' },
+      { marketplace_id: mp, product_id: tee, variant_key: '12', state: 'blocked', last_error: 'the variant has no barcode (the marketplace requires one)' },
+      { marketplace_id: mp, product_id: tee, variant_key: '13', state: 'blocked', last_error: 'the variant has no barcode (the marketplace requires one)' },
+    ]);
+    const inputs = await loadListingInputs(shop.ctx, { marketplace: 'trendyol' });
+    assert.deepEqual(inputs.map((i) => i.productId), [mug, tee]);
+    const [mugQ, teeQ] = inputs.map((i) => assessListing(i));
+    const mugIssue = mugQ!.issues.find((i) => i.code === 'listing_blocked');
+    assert.ok(mugIssue, JSON.stringify(mugQ!.issues.map((i) => i.code)));
+    assert.ok(mugIssue.en.includes(why) && mugIssue.tr.includes(why));
+    assert.ok(!mugQ!.issues.some((i) => i.code === 'listing_failed'));
+    const teeIssue = teeQ!.issues.find((i) => i.code === 'listing_blocked');
+    assert.equal(teeIssue?.en, 'The listing is held back and not sent to trendyol (2 of 3 listings): the variant has no barcode (the marketplace requires one).');
+    assert.equal(teeQ!.requiredAttributesSource, undefined, 'TEE is in no mapped category');
   });
 });

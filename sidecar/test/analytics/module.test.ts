@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { startSidecar, type Sidecar } from '../../src/app';
-import { loadConfig } from '../../src/config/load';
+import { ConfigError, loadConfig } from '../../src/config/load';
 import { createLogger } from '../../src/util/logger';
 import { createOpencartTables } from '../../src/db/opencart/schema';
 import { loadOcContext } from '../../src/db/opencart';
-import { createAnalyticsModule } from '../../src/modules/analytics';
+import { analyticsOptionsFrom, createAnalyticsModule } from '../../src/modules/analytics';
+import { ANOMALY_ALERT } from '../../src/analytics/models/train-anomalies';
+import { listAlerts } from '../../src/sync/heartbeats';
+import { dailyHistory, shopWith, type ShopFixture } from './fixtures';
 import type { ModuleContext, SidecarModule } from '../../src/modules';
 import type { AnalyticsService } from '../../src/analytics';
 import { seedDemo } from '../../../scripts/demo/seed';
@@ -101,11 +104,14 @@ describe('analytics module: /api/analytics over a demo shop', function () {
     assert.ok(acc.naive.mase > 0, 'the baseline is reported next to it');
     assert.match(acc.statement.en, /Backtest/);
     assert.match(acc.statement.tr, /Geriye dönük test/);
+    assert.match(acc.statement.tr, /mağaza düzeyi/);
+    assert.doesNotMatch(acc.statement.tr, /store|n\/a/);
 
     const p = await api(`/forecast/product/${topProduct}?horizon=7`);
     assert.equal(p.status, 200);
     assert.equal(p.body.data.points.length, 7);
     assert.equal(p.body.accuracy.level, 'product');
+    assert.match(p.body.accuracy.statement.tr, /ürün düzeyi/);
     const rev = await api('/forecast/store?measure=revenue&horizon=90');
     assert.equal(rev.status, 200);
     assert.equal(rev.body.data.measure, 'revenue');
@@ -229,5 +235,90 @@ describe('analytics module: retraining on a schedule', function () {
     } finally {
       await instance.stop?.();
     }
+  });
+});
+
+describe('analytics module: the owner’s settings from the configuration', function () {
+  this.timeout(120_000);
+  const base = { MESCHAIN_DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop', MESCHAIN_SECRET_KEY: 'e'.repeat(64) };
+
+  it('refuses a bad setting with one line naming its variable', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ MESCHAIN_ANOMALY_SENSITIVITY: 'extreme' }, /^invalid configuration: MESCHAIN_ANOMALY_SENSITIVITY \(analytics\.anomalySensitivity\) must be low, normal or high$/],
+      [{ MESCHAIN_ANOMALY_ALERT_SEVERITY: 'critical' }, /^invalid configuration: MESCHAIN_ANOMALY_ALERT_SEVERITY \(analytics\.alertMinSeverity\) must be low, medium or high$/],
+      [{ MESCHAIN_REORDER_LEAD_TIME_DAYS: 'a week' }, /^invalid configuration: MESCHAIN_REORDER_LEAD_TIME_DAYS \(analytics\.leadTimeDays\) must be a whole number of days 0-180$/],
+      [{ MESCHAIN_REORDER_REVIEW_DAYS: '0' }, /^invalid configuration: MESCHAIN_REORDER_REVIEW_DAYS \(analytics\.reviewDays\) must be a whole number of days 1-180$/],
+      [{ MESCHAIN_ANALYTICS_SCHEDULE: 'every night' }, /^invalid configuration: MESCHAIN_ANALYTICS_SCHEDULE \(analytics\.schedule\) must be a cron expression/],
+    ];
+    for (const [env, pattern] of cases) {
+      assert.throws(() => loadConfig({ ...base, ...env }), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.match(err.message, pattern);
+        return true;
+      });
+    }
+  });
+
+  it('turns the configured values into the module’s options; the code’s own choices win', () => {
+    const config = loadConfig({
+      ...base,
+      MESCHAIN_ANOMALY_SENSITIVITY: 'low',
+      MESCHAIN_ANOMALY_ALERT_SEVERITY: 'high',
+      MESCHAIN_REORDER_LEAD_TIME_DAYS: '21',
+      MESCHAIN_REORDER_REVIEW_DAYS: '30',
+      MESCHAIN_ANALYTICS_SCHEDULE: 'off',
+    });
+    const o = analyticsOptionsFrom(config);
+    assert.deepEqual([o.anomalySensitivity, o.alertMinSeverity, o.leadTimeDays, o.reviewDays, o.schedule], ['low', 'high', 21, 30, null]);
+    assert.equal(analyticsOptionsFrom(loadConfig({ ...base, MESCHAIN_ANALYTICS_SCHEDULE: '0 4 * * *' })).schedule, '0 4 * * *');
+    assert.equal(analyticsOptionsFrom(config, { leadTimeDays: 3 }).leadTimeDays, 3);
+    const defaults = analyticsOptionsFrom(loadConfig(base));
+    assert.deepEqual([defaults.anomalySensitivity, defaults.alertMinSeverity, defaults.leadTimeDays, defaults.schedule], ['normal', 'medium', 7, '30 3 * * *']);
+  });
+
+  describe('over a shop with a moderate burst of orders', () => {
+    let shop: ShopFixture;
+    before(async () => {
+      // Weekly Poisson orders; 12 extra on Wednesday 29 April: a robust score of about 3.8 in orders and
+      // sales, under the default "low" threshold of 4, over the 3 of sensitivity high.
+      const week = [14, 8, 8, 9, 10, 11, 18];
+      const h = dailyHistory({ seed: 5, firstDay: '2026-01-04', days: 126, products: [{ key: 'A', price: 50, rate: (_d, wd) => week[wd]! }] });
+      for (let i = 0; i < 12; i++) h.orders.push({ placedAt: `2026-04-29 16:${String(i).padStart(2, '0')}:00`, state: 'complete', lines: [{ productKey: 'A', quantity: 1, price: 50 }] });
+      shop = await shopWith(h, { prefix: 'cfg_', today: '2026-05-10' });
+    });
+    after(async () => shop?.db.drop());
+
+    /** One training run by the module as configured by these variables; the anomalies it found on the burst's day. */
+    async function train(env: Record<string, string>): Promise<Array<{ source: string; severity: string; alerted: number }>> {
+      const config = loadConfig({ ...base, MESCHAIN_DATABASE_URL: shop.db.url, MESCHAIN_OC_PREFIX: 'cfg_', ...env });
+      const ctx = { config, knex: shop.db.knex, opencart: shop.ctx, logger: createLogger('silent'), services: new Map() } as unknown as ModuleContext;
+      const instance = await createAnalyticsModule(FAST).start(ctx);
+      try {
+        const report = await (instance.provides!.analytics as AnalyticsService).startRetrain('demand').done;
+        assert.equal(report.models.find((m) => m.name === 'anomalies')?.status, 'ready', JSON.stringify(report));
+      } finally {
+        await instance.stop?.();
+      }
+      const [rows] = (await shop.db.knex.raw(
+        `SELECT source, severity, alerted_at IS NOT NULL AS alerted FROM meschain_ai_anomalies WHERE oc_prefix = 'cfg_' AND day = '2026-04-29' ORDER BY source`,
+      )) as unknown as [Array<{ source: string; severity: string; alerted: number }>];
+      return rows;
+    }
+
+    it('a configured higher sensitivity flags what the default does not, and the configured alert severity raises it, once', async () => {
+      assert.deepEqual(await train({}), [], 'the default sensitivity lets the burst pass');
+      assert.deepEqual(await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT }), []);
+
+      const env = { MESCHAIN_ANOMALY_SENSITIVITY: 'high', MESCHAIN_ANOMALY_ALERT_SEVERITY: 'low' };
+      const flagged = await train(env);
+      assert.deepEqual(flagged.map((r) => [r.source, r.severity, Number(r.alerted)]), [['orders', 'low', 1], ['sales', 'low', 1]]);
+      const alerts = await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT });
+      assert.deepEqual(alerts.map((a) => a.subject).sort(), ['2026-04-29:orders:store', '2026-04-29:sales:store']);
+      assert.ok(alerts.every((a) => a.state === 'open' && / \/ Analiz: .* düşük düzeyde anomali \(ani artış\)/.test(a.message)), JSON.stringify(alerts));
+
+      await train(env);
+      const again = await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT });
+      assert.deepEqual(again.map((a) => a.id).sort(), alerts.map((a) => a.id).sort(), 'a retrain raises nothing twice');
+    });
   });
 });

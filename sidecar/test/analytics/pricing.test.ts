@@ -85,33 +85,119 @@ describe('analytics: price suggestions', () => {
     assert.equal(suggestPrice({ currentPrice: 20, baseUnitsPerDay: 10, elasticity: est(-2), rules: { cost: null } }).action, 'unavailable');
   });
 
-  it('never goes below cost or outside the owner’s bounds and margin floor', () => {
+  it('never goes below cost or outside the owner’s bounds and margin floor, whatever the action', () => {
+    const seen = new Set<string>();
     fc.assert(
       fc.property(
-        fc.double({ min: -6, max: 0.5, noNaN: true }),
         fc.double({ min: 1, max: 500, noNaN: true }),
-        fc.double({ min: 0.2, max: 3, noNaN: true }),
+        fc.option(fc.double({ min: 0.2, max: 3, noNaN: true })),
         fc.double({ min: 0, max: 0.6, noNaN: true }),
-        fc.option(fc.double({ min: 0.5, max: 1.5, noNaN: true })),
+        fc.option(fc.double({ min: 0.5, max: 2, noNaN: true })),
+        fc.option(fc.double({ min: 0.5, max: 2, noNaN: true })),
+        // Elasticity with an interval that may or may not include 0; null: none for the product or its category.
+        fc.option(fc.record({ beta: fc.double({ min: -6, max: 0.5, noNaN: true }), se: fc.double({ min: 0.02, max: 2, noNaN: true }) })),
         fc.array(fc.double({ min: 0.5, max: 2, noNaN: true }), { maxLength: 4 }),
-        (beta, price, costRatio, margin, maxRatio, comps) => {
-          const cost = price * costRatio;
+        (price, costRatio, margin, minRatio, maxRatio, elasticity, comps) => {
+          const cost = costRatio === null ? null : price * costRatio;
+          const minPrice = minRatio === null ? null : price * minRatio;
           const maxPrice = maxRatio === null ? null : price * maxRatio;
           const s = suggestPrice({
             currentPrice: price,
             baseUnitsPerDay: 5,
-            elasticity: est(beta, 0.05),
-            rules: { cost, minMargin: margin, maxPrice },
+            elasticity: elasticity && est(elasticity.beta, elasticity.se),
+            rules: { cost, minMargin: margin, minPrice, maxPrice },
             competitors: comps.map((c) => ({ marketplace: 'trendyol', price: price * c })),
           });
-          if (s.action === 'keep' || s.action === 'unavailable') return true;
-          const floor = Math.max(cost, cost / (1 - margin));
-          const withinMax = maxPrice === null || maxPrice < floor || s.suggested.price <= maxPrice + 0.005;
-          return s.suggested.price >= Math.floor(floor * 100) / 100 && s.suggested.price >= cost - 0.005 && withinMax;
+          seen.add(s.action);
+          const p = s.suggested.price;
+          const floor = Math.max(minPrice ?? 0, cost === null ? 0 : cost / (1 - margin));
+          const ceiling = maxPrice ?? Infinity;
+          // 1e-9: floating-point noise in the generated cost (real costs have four decimals).
+          if (cost !== null) assert.ok(p >= cost - 1e-9, `${s.action} ${p} below cost ${cost}`);
+          // Prices are whole cents: rules with no whole-cent price between floor and ceiling contradict.
+          if (Math.ceil(floor * 100 - 1e-6) > Math.floor(ceiling * 100 + 1e-6)) {
+            assert.equal(s.action, 'unavailable');
+            assert.match(s.reason.en, /contradict/);
+            assert.match(s.reason.tr, /çelişiyor/);
+            assert.ok(p >= floor - 1e-9, `${p} below the floor ${floor}`);
+            return;
+          }
+          assert.ok(p >= floor - 1e-9 && p <= ceiling + 1e-9, `${s.action} ${p} outside [${floor}, ${ceiling}]`);
+          if (cost !== null && p > 0) assert.ok((p - cost) / p >= margin - 1e-9, `${s.action} ${p}: margin below ${margin}`);
+          assert.ok(p >= s.bounds.lower && p <= s.bounds.upper, `${p} outside the reported bounds ${JSON.stringify(s.bounds)}`);
+          const today = Math.round(price * 100) / 100;
+          if (today < floor - 1e-9 || today > ceiling + 1e-9) {
+            assert.notEqual(s.action, 'keep', `${today} outside [${floor}, ${ceiling}] kept`);
+            assert.ok(p !== today);
+            // Without evidence to optimise on (no cost, no elasticity or one not distinguishable from 0): exactly the nearest bound.
+            const evidence = cost !== null && elasticity !== null && Math.abs(elasticity.beta) > 1.96 * elasticity.se;
+            if (!evidence) assert.ok(Math.abs(p - (today < floor ? Math.ceil(floor * 100 - 1e-6) / 100 : Math.floor(ceiling * 100 + 1e-6) / 100)) < 1e-9, `${p}: not the nearest bound`);
+          }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
+    assert.deepEqual([...seen].sort(), ['keep', 'lower', 'raise', 'unavailable']);
+  });
+
+  it('moves a price below cost and the owner’s minimum up to the minimum, even without evidence on demand', () => {
+    // The audit's case: price 8, cost 10, minPrice 12; the elasticity −0.2 ± 0.98 is not significant.
+    const s = suggestPrice({ currentPrice: 8, baseUnitsPerDay: 5, elasticity: est(-0.2, 0.5), rules: { cost: 10, minPrice: 12 } });
+    assert.equal(s.action, 'raise');
+    assert.equal(s.suggested.price, 12);
+    assert.deepEqual(s.bounds, { lower: 12, upper: 12 });
+    assert.match(s.reason.en, /below the unit cost 10\.00.*lowest price your rules allow is 12\.00 \(your minimum price\)/);
+    assert.match(s.reason.tr, /birim maliyetin \(10\.00\) altında.*en düşük fiyat 12\.00/);
+    // Effect under the point estimate: 5 · (12/8)^−0.2 = 4.6105 units a day, profit 2 × 4.6105 = 9.2211
+    // against (8 − 10) × 5 = −10 today.
+    assert.ok(Math.abs(s.suggested.unitsPerDay - 4.6105) < 1e-4, `${s.suggested.unitsPerDay}`);
+    assert.ok(Math.abs(s.suggested.profitPerDay - 9.2211) < 1e-4, `${s.suggested.profitPerDay}`);
+    assert.equal(s.current.profitPerDay, -10);
+    // Interval ends −1.18 and 0.78: units 5·1.5^−1.18 − 5 = −1.9013 … 5·1.5^0.78 − 5 = +1.8600.
+    assert.ok(s.range && Math.abs(s.range.unitsChange[0] + 1.9013) < 1e-4 && Math.abs(s.range.unitsChange[1] - 1.86) < 1e-4, JSON.stringify(s.range));
+
+    // No elasticity for the product or its category: the same move, its effect not estimated.
+    const blind = suggestPrice({ currentPrice: 8, baseUnitsPerDay: 5, elasticity: null, rules: { cost: 10, minPrice: 12 } });
+    assert.equal(blind.action, 'unavailable');
+    assert.equal(blind.suggested.price, 12);
+    assert.equal(blind.range, null);
+    assert.match(blind.reason.en, /below the unit cost 10\.00.*Raise it to 12\.00.*not estimated/);
+    assert.match(blind.reason.tr, /Fiyatı 12\.00 yapın.*tahmin edilmedi/);
+
+    // Above cost but below the 10 % margin floor: 10 / 0.9 = 11.111…, rounded up to 11.12.
+    const thin = suggestPrice({ currentPrice: 10.5, baseUnitsPerDay: 5, elasticity: est(-0.2, 0.5), rules: { cost: 10, minMargin: 0.1 } });
+    assert.equal(thin.action, 'raise');
+    assert.equal(thin.suggested.price, 11.12);
+    assert.match(thin.reason.en, /below the margin floor 11\.12/);
+    assert.match(thin.reason.tr, /asgari marj sınırının \(11\.12\) altında/);
+  });
+
+  it('moves a price above the owner’s maximum down to it', () => {
+    const s = suggestPrice({ currentPrice: 30, baseUnitsPerDay: 5, elasticity: est(-0.2, 0.5), rules: { cost: 10, maxPrice: 25 } });
+    assert.equal(s.action, 'lower');
+    assert.equal(s.suggested.price, 25);
+    assert.match(s.reason.en, /above your maximum price 25\.00.*Lower it to 25\.00/);
+    assert.match(s.reason.tr, /en yüksek fiyatın \(25\.00\) üstünde/);
+    // 5 · (25/30)^−0.2 = 5.1857 units a day; profit 15 × 5.1857 = 77.785 against 20 × 5 = 100.
+    assert.ok(Math.abs(s.suggested.unitsPerDay - 5.1857) < 1e-4 && Math.abs(s.suggested.profitPerDay - 77.785) < 1e-3, JSON.stringify(s.suggested));
+    // With a significant elasticity the optimiser also stays at or below the maximum.
+    const sig = suggestPrice({ currentPrice: 30, baseUnitsPerDay: 5, elasticity: est(-0.5), rules: { cost: 10, maxPrice: 25 } });
+    assert.equal(sig.action, 'lower');
+    assert.equal(sig.suggested.price, 25);
+  });
+
+  it('says the rules contradict each other when the floor is above the maximum, and offers nothing below it', () => {
+    // Cost 10 with a 10 % margin floor needs 11.12; the maximum is 10.50.
+    const s = suggestPrice({ currentPrice: 8, baseUnitsPerDay: 5, elasticity: est(-3), rules: { cost: 10, minMargin: 0.1, maxPrice: 10.5 } });
+    assert.equal(s.action, 'unavailable');
+    assert.equal(s.suggested.price, 11.12);
+    assert.deepEqual(s.bounds, { lower: 11.12, upper: 10.5 });
+    assert.match(s.reason.en, /contradict.*11\.12.*above your maximum price 10\.50/);
+    assert.match(s.reason.tr, /çelişiyor/);
+    const above = suggestPrice({ currentPrice: 20, baseUnitsPerDay: 5, elasticity: est(-3), rules: { cost: 10, minPrice: 15, maxPrice: 12 } });
+    assert.equal(above.action, 'unavailable');
+    assert.equal(above.suggested.price, 20);
+    assert.match(above.reason.en, /15\.00 \(your minimum price\), is above your maximum price 12\.00/);
   });
 
   it('does not price above the dearest competitor', () => {

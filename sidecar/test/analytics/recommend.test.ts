@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { backtestCoPurchase, buildCoPurchase, loadBaskets, recommendFor } from '../../src/analytics/recommend/copurchase';
 import { rankActions, type ProductOutlook } from '../../src/analytics/recommend/actions';
 import type { HistoryOrder, SalesHistory } from '../../src/analytics/data/history';
+import { trainRecommendations } from '../../src/analytics/models/train-recommend';
+import { loadSnapshot } from '../../src/analytics/models/snapshot';
+import { analyticsOptionsSchema } from '../../src/analytics/models/options';
+import type { DemandPayload } from '../../src/analytics/models/train-demand';
 import { rng, shopWith, type ShopFixture } from './fixtures';
 import { dayString, dayIndex } from '../../src/analytics/calendar';
 
@@ -102,5 +106,77 @@ describe('analytics: seller actions', () => {
     assert.equal(Math.round(actions[0]!.expectedValue), 1840);
     assert.match(actions[1]!.reason.en, /missing attribute Renk/);
     assert.match(actions[1]!.reason.tr, /maliyet girilmemiş/);
+  });
+
+  it('relists inactive listings and fixes blocked ones, once per product and marketplace, by expected value', () => {
+    const products = new Map([
+      [1, product(1, { units30: 60 })],
+      [2, product(2, { units30: 30, unitCost: null })],
+      [3, product(3, { units30: 6 })],
+    ]);
+    const blockedWhy = "required attribute 'Renk' (id 47) is not mapped";
+    const actions = rankActions({
+      products,
+      prices: [{ productId: 1, action: 'lower', suggestedPrice: 95, profitChange30: 500 }],
+      listings: [
+        // 60 units × 25 % × 40 margin = 600.
+        { listingId: 20, marketplaceId: 6, marketplace: 'hepsiburada', productId: 1, state: 'inactive', lastError: null },
+        // Three variants of one product: one action worth the product's 30 × 40 % × 30 (assumed margin) = 360.
+        { listingId: 21, marketplaceId: 4, marketplace: 'trendyol', productId: 2, state: 'failed', lastError: 'Barkod geçersiz' },
+        { listingId: 22, marketplaceId: 4, marketplace: 'trendyol', productId: 2, state: 'blocked', lastError: blockedWhy },
+        { listingId: 23, marketplaceId: 4, marketplace: 'trendyol', productId: 2, state: 'blocked', lastError: blockedWhy },
+        // Two variants deactivated together: one relist worth 6 × 40 % × 40 = 96, below the reprice.
+        { listingId: 24, marketplaceId: 4, marketplace: 'trendyol', productId: 3, state: 'inactive', lastError: null },
+        { listingId: 25, marketplaceId: 4, marketplace: 'trendyol', productId: 3, state: 'inactive', lastError: null },
+      ],
+      marketplaceShare: new Map([['trendyol', 0.4], ['hepsiburada', 0.25]]),
+      leadTimeDays: 7,
+    });
+    assert.deepEqual(
+      actions.map((a) => [a.action, a.productId, a.marketplaceId ?? null, Math.round(a.expectedValue)]),
+      [['relist', 1, 6, 600], ['reprice', 1, null, 500], ['fix_listing', 2, 4, 360], ['relist', 3, 4, 96]],
+    );
+    assert.match(actions[0]!.reason.en, /hepsiburada listing is inactive; relisting is worth about 600\.00/);
+    assert.match(actions[0]!.reason.tr, /ilanı pasif; yeniden yayına almak 30 günde yaklaşık 600\.00/);
+    assert.match(actions[3]!.reason.en, /trendyol listing is inactive \(2 listings\); relisting is worth about 96\.00/);
+    const fix = actions[2]!;
+    assert.equal(fix.reason.en, `P2 is not being sent to trendyol: the listing is held back before sending (2 listings) (${blockedWhy}). Fixing it is worth about 360.00 over 30 days (40% of sales come from trendyol) (no cost set: 30% margin assumed).`);
+    assert.match(fix.reason.tr, /trendyol pazaryerine gönderilmiyor: ilan gönderim öncesi kontrolde durduruldu \(2 ilan\) \(required attribute 'Renk'/);
+  });
+});
+
+describe('analytics: seller actions from the listings table', () => {
+  let shop: ShopFixture;
+  before(async () => {
+    shop = await shopWith(basketShop(), { prefix: 'act_', today: '2026-05-01' });
+  });
+  after(async () => shop?.db.drop());
+
+  it('turns listings the push blocked into one ranked fix action with the stored reason', async () => {
+    const knex = shop.db.knex;
+    const p07 = shop.written.productIds.get('P07')!;
+    const p23 = shop.written.productIds.get('P23')!;
+    const [mp] = await knex('meschain_marketplaces').insert({ code: 'trendyol', name: 'TY', store_id: 0, enabled: 1, base_url: 'http://x', settings: '{}', flows: '{}' });
+    const why = "required attribute 'Renk' (id 47) is not mapped: map it to an OpenCart option, attribute, field or a fixed value";
+    await knex('meschain_listings').insert([
+      { marketplace_id: mp, product_id: p07, variant_key: '1', state: 'blocked', last_error: why },
+      { marketplace_id: mp, product_id: p07, variant_key: '2', state: 'blocked', last_error: why },
+      { marketplace_id: mp, product_id: p07, variant_key: '3', state: 'active' },
+      { marketplace_id: mp, product_id: p23, variant_key: '', state: 'failed', last_error: 'Kategori bulunamadı' },
+    ]);
+    const opts = analyticsOptionsSchema.parse({});
+    const snap = await loadSnapshot(shop.ctx, opts);
+    const outlook = (units30: number): DemandPayload => ({ units7: units30 / 4, units30, stock: 1000, group: 'other', method: 'naive', dailyRate: units30 / 30, daysOfCover: null, stockoutDate: null, reorder: { needed: false, quantity: 0, orderBy: null } });
+    const demand = new Map([[String(p07), outlook(40)], [String(p23), outlook(20)]]);
+    const { rows } = await trainRecommendations(snap, opts, demand, new Map());
+    const actions = rows.filter((r) => r.kind === 'action');
+    // No marketplace sales in the history: each marketplace is taken as 10 % of sales, 30 % of the price 10 as margin: 40 × 0.1 × 3 = 12.
+    assert.deepEqual(
+      actions.map((a) => [a.action, a.productId, a.marketplaceId, a.rank, Number(a.expectedValue!.toFixed(2))]),
+      [['fix_listing', p07, mp, 1, 12], ['fix_listing', p23, mp, 2, 6]],
+    );
+    const reason = actions[0]!.reason as { en: string; tr: string };
+    assert.ok(reason.en.includes(`held back before sending (2 listings) (${why})`), reason.en);
+    assert.match(reason.tr, /gönderilmiyor/);
   });
 });

@@ -2,6 +2,7 @@ import { shopDate, type OcContext } from '../../db/opencart';
 import { rawRows } from '../../db/raw';
 import { dayIndex, dayString } from '../calendar';
 import { loadSeries, type SeriesWindow } from '../data/sales-series';
+import type { Unit } from './detect';
 
 /**
  * The daily series anomaly detection watches: store sales (revenue) and order counts from OpenCart,
@@ -16,10 +17,12 @@ export interface WatchedSeries {
   key: string;
   values: number[];
   startDay: number;
-  unit: string;
+  unit: Unit;
   directions: Array<'spike' | 'drop'>;
   /** Smallest meaningful scale (e.g. 1 percentage point of error rate). */
   minScale: number;
+  /** Follows the shop's trading days, so its closures apply (a marketplace's error rate does not). */
+  followsTrading: boolean;
 }
 
 interface HourRow {
@@ -41,8 +44,8 @@ export async function loadWatchedSeries(ctx: OcContext, window: SeriesWindow): P
     loadSeries(ctx, { level: 'store', measure: 'orders', ...window }),
   ]);
   const out: WatchedSeries[] = [
-    { source: 'sales', key: 'store', values: sales.series.get('store')!, startDay: start, unit: ` ${ctx.defaultCurrency}`, directions: ['spike', 'drop'], minScale: 1 },
-    { source: 'orders', key: 'store', values: orders.series.get('store')!, startDay: start, unit: '', directions: ['spike', 'drop'], minScale: 1 },
+    { source: 'sales', key: 'store', values: sales.series.get('store')!, startDay: start, unit: ` ${ctx.defaultCurrency}`, directions: ['spike', 'drop'], minScale: 1, followsTrading: true },
+    { source: 'orders', key: 'store', values: orders.series.get('store')!, startDay: start, unit: '', directions: ['spike', 'drop'], minScale: 1, followsTrading: true },
   ];
   // UTC window wide enough to cover the shop-local days at any offset.
   const fromUtc = `${dayString(start - 1)} 00:00:00`;
@@ -73,7 +76,7 @@ export async function loadWatchedSeries(ctx: OcContext, window: SeriesWindow): P
     // Error share in percent; a day with almost no calls says nothing, so it repeats the day before.
     const values: number[] = [];
     for (let d = 0; d < n; d++) values.push(s.calls[d]! >= 20 ? (100 * s.errors[d]!) / s.calls[d]! : (values[d - 1] ?? 0));
-    out.push({ source: 'sync_errors', key, values, startDay: start, unit: '%', directions: ['spike'], minScale: 1 });
+    out.push({ source: 'sync_errors', key, values, startDay: start, unit: '%', directions: ['spike'], minScale: 1, followsTrading: false });
   }
 
   const moves = await rawRows<HourRow>(
@@ -88,7 +91,7 @@ export async function loadWatchedSeries(ctx: OcContext, window: SeriesWindow): P
       const d = localDay(ctx, r.h) - start;
       if (d >= 0 && d < n) values[d]! += Number(r.a);
     }
-    out.push({ source: 'stock_moves', key: 'store', values, startDay: start, unit: ' units', directions: ['spike', 'drop'], minScale: 1 });
+    out.push({ source: 'stock_moves', key: 'store', values, startDay: start, unit: { en: ' units', tr: ' adet' }, directions: ['spike', 'drop'], minScale: 1, followsTrading: true });
   }
   return out;
 }

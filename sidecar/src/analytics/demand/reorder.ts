@@ -4,7 +4,9 @@ import { dayString } from '../calendar';
  * Days of cover and a reorder suggestion from expected demand and current stock. The first week uses
  * the 7-day prediction, later days the rest of the 30-day one. A reorder is suggested when stock runs
  * out before the next order could arrive and the one after it (lead time + review period); the amount
- * covers that span plus safety stock sized from the demand model's own backtest error.
+ * covers that span's expected demand, at the same rates as the days of cover, plus safety stock sized
+ * from the demand model's own backtest error. Negative stock (sold but not in stock) is owed to
+ * customers, so it is ordered too.
  */
 
 export interface ReorderPolicy {
@@ -34,10 +36,15 @@ export function stockOutlook(input: { stock: number; units7: number; units30: nu
   else if (rate7 <= 0 && rateLater <= 0) daysOfCover = null;
   else if (rate7 > 0 && stock <= units7) daysOfCover = stock / rate7;
   else daysOfCover = rateLater > 0 ? 7 + (stock - Math.max(0, units7)) / rateLater : null;
+  // Expected units over the next `days`: the same profile as the days of cover. The flat 30-day rate
+  // here once sized orders for a front-loaded forecast below the stock it had just found short
+  // (reorder needed, quantity 0). The 1e-9 keeps a whole number with float noise from rounding up.
+  const demandOver = (days: number) => Math.min(days, 7) * rate7 + Math.max(0, days - 7) * rateLater;
   const span = policy.leadTimeDays + policy.reviewDays;
-  const needed = daysOfCover !== null && daysOfCover <= span;
-  const safety = policy.safetyFactor * dailyRate * policy.leadTimeDays;
-  const quantity = needed ? Math.max(0, Math.ceil(dailyRate * span + safety - Math.max(0, stock))) : 0;
+  const safety = policy.safetyFactor * demandOver(policy.leadTimeDays);
+  const short = daysOfCover !== null && daysOfCover <= span;
+  const quantity = short ? Math.max(0, Math.ceil(demandOver(span) + safety - stock - 1e-9)) : 0;
+  const needed = quantity > 0;
   return {
     dailyRate,
     daysOfCover,

@@ -6,9 +6,12 @@ import { FEEDBACK_MODEL, type AnalyticsService } from '../service/service';
 import { AnalyticsInputError, AnalyticsNotReady } from '../service/errors';
 
 /**
- * /api/analytics/... — every answer is `{ data, model: {name, version, trainedAt…}, accuracy }`, where
- * accuracy is the model's own backtest (or null where a rule set, not a model, answers). Bad input gets
- * 400 with the problem named in English and Turkish; an untrained model gets 503.
+ * /api/analytics/... — every answer about the shop (forecast, demand, pricing, anomalies,
+ * recommendations, insights) is `{ data, model: {name, version, trainedAt…}, accuracy }`: accuracy is
+ * the model's own backtest, or null where there is none to give (a rule set, an anomaly detector with
+ * no ground truth; bought-together carries its hit rate in data.backtest). The model-management routes
+ * (/models, /retrain, price rules) answer `{ data }`. Bad input gets 400 with the problem named in
+ * English and Turkish; an untrained model gets 503.
  */
 
 const id = z.coerce.number().int().positive();

@@ -4,7 +4,8 @@ import { keywords } from './text';
  * Listing quality per marketplace: what a marketplace rejects or buries — missing required attributes,
  * a title too short, too long or missing the words buyers search for (judged against the titles of the
  * marketplace's best sellers in that category, when the marketplace exposes them), too few images,
- * a thin description. Pure: the input is plain data, so marketplace adapters can feed it directly.
+ * a thin description, a listing the marketplace refused or the listing push holds back. Pure: the input
+ * is plain data, so marketplace adapters can feed it directly.
  */
 
 export interface ListingQualityInput {
@@ -16,12 +17,18 @@ export interface ListingQualityInput {
   imageCount: number;
   /** Attribute values this listing would send (null = no value found). */
   attributes?: Array<{ id: string; name?: string; value: string | null }>;
-  /** Attributes the marketplace requires in the listing's category (from mapping data). */
+  /** Attributes required in the listing's category: the marketplace's own list where known, plus mappings marked required. */
   requiredAttributes?: Array<{ id: string; name?: string }>;
+  /** Where `requiredAttributes` came from: the marketplace's list (cached by the listing push, fetched then) or only the owner's mappings. */
+  requiredAttributesSource?: { from: 'marketplace'; fetchedAt: string } | { from: 'mappings' };
   /** Titles of the marketplace's top sellers in the same category, when available. */
   topSellerTitles?: string[];
+  /** State and error of the listing the issues are about (for a product listed as variants: the worst one). */
   state?: string;
   lastError?: string | null;
+  /** Listings (variants) of the product on this account, and how many of them are in `state`. */
+  listingCount?: number;
+  stateCount?: number;
 }
 
 export interface MarketplaceListingRules {
@@ -44,7 +51,7 @@ export const LISTING_RULES: Record<string, MarketplaceListingRules> = {
 const FALLBACK_RULES: MarketplaceListingRules = { titleMin: 20, titleMax: 100, minImages: 1, recommendedImages: 4, minDescription: 50 };
 
 export interface ListingIssue {
-  code: 'missing_required_attribute' | 'title_too_short' | 'title_too_long' | 'low_keyword_coverage' | 'no_images' | 'few_images' | 'short_description' | 'listing_failed';
+  code: 'missing_required_attribute' | 'title_too_short' | 'title_too_long' | 'low_keyword_coverage' | 'no_images' | 'few_images' | 'short_description' | 'listing_failed' | 'listing_blocked';
   severity: 'low' | 'medium' | 'high';
   en: string;
   tr: string;
@@ -61,6 +68,7 @@ export interface ListingQuality {
   title: { length: number; min: number; max: number };
   images: { count: number; recommended: number };
   missingAttributes: Array<{ id: string; name?: string }>;
+  requiredAttributesSource?: ListingQualityInput['requiredAttributesSource'];
   keywordCoverage: { ratio: number; covered: string[]; missing: string[] } | null;
 }
 
@@ -116,9 +124,20 @@ export function assessListing(input: ListingQualityInput, rules: MarketplaceList
   if (descriptionText.length < rules.minDescription) {
     issues.push({ code: 'short_description', severity: 'low', penalty: 5, en: `Description has ${descriptionText.length} characters of text; add details buyers ask about.`, tr: `Açıklama ${descriptionText.length} karakter; müşterilerin sorduğu detayları ekleyin.` });
   }
+  const of = input.listingCount !== undefined && input.listingCount > 1 ? { en: ` (${input.stateCount ?? 1} of ${input.listingCount} listings)`, tr: ` (${input.listingCount} ilandan ${input.stateCount ?? 1} tanesi)` } : { en: '', tr: '' };
   if (input.state === 'failed' || input.state === 'quarantined') {
     const why = input.lastError ? `: ${input.lastError.slice(0, 200)}` : '';
-    issues.push({ code: 'listing_failed', severity: 'high', penalty: 20, en: `The marketplace refused this listing${why}`, tr: `Pazaryeri bu ilanı reddetti${why}` });
+    issues.push({ code: 'listing_failed', severity: 'high', penalty: 20, en: `The marketplace refused this listing${of.en}${why}`, tr: `Pazaryeri bu ilanı reddetti${of.tr}${why}` });
+  } else if (input.state === 'blocked') {
+    // The push's own check stopped it: nothing is sent until this is fixed, so the marketplace never says a word.
+    const why = input.lastError ? input.lastError.slice(0, 300) : null;
+    issues.push({
+      code: 'listing_blocked',
+      severity: 'high',
+      penalty: 20,
+      en: `The listing is held back and not sent to ${input.marketplace}${of.en}: ${why ?? 'no reason was recorded'}.`,
+      tr: `İlan ${input.marketplace} pazaryerine gönderilmiyor, gönderim öncesi kontrolde durduruldu${of.tr}: ${why ?? 'neden kaydedilmemiş'}.`,
+    });
   }
   const score = Math.max(0, 100 - issues.reduce((s, i) => s + i.penalty, 0));
   return {
@@ -130,6 +149,7 @@ export function assessListing(input: ListingQualityInput, rules: MarketplaceList
     title: { length: title.length, min: rules.titleMin, max: rules.titleMax },
     images: { count: input.imageCount, recommended: rules.recommendedImages },
     missingAttributes,
+    ...(input.requiredAttributesSource ? { requiredAttributesSource: input.requiredAttributesSource } : {}),
     keywordCoverage,
   };
 }

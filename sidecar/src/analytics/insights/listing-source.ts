@@ -1,43 +1,66 @@
-import { decodeOcText, type OcContext } from '../../db/opencart';
+import { z } from 'zod';
+import { decodeOcText, loadCategories, type OcCategory, type OcContext, type OcProduct } from '../../db/opencart';
 import { placeholders, rawRows } from '../../db/raw';
+import { mappedCategory } from '../../sync/listing/build';
+import { MappingStore, type AccountMappings, type AttributeMapping } from '../../sync/listing/mappings';
 import type { ListingQualityInput } from './listing-quality';
 
 /**
  * Builds listing-quality inputs from the sidecar's listings (meschain_listings) and the OpenCart
- * product behind each: title and description in the shop language, main + extra images, and the
- * values the category's required attribute mappings would send. An attribute mapping's source is an
- * OpenCart attribute (product_attribute text), an option (the product has it), a product field
- * (sku, ean, mpn…) or a fixed value; a required mapping whose source is empty for the product is what
- * the marketplace would reject.
+ * product behind them, one per account and product (a product listed as variants is one product to
+ * fix): title and description in the shop language, main + extra images, and the attributes of the
+ * marketplace category the listing push would choose (the deepest mapped one).
+ *
+ * Required attributes are the marketplace's own list for that category, read from the cache the push
+ * keeps (meschain_remote_categories: analytics never calls the marketplace), plus the owner's mappings
+ * marked required. Without a cached list (the push has not met the category yet) only the latter are
+ * known, and `requiredAttributesSource` says so. A mapping's source is an OpenCart attribute, an
+ * option (the product has it), a product field or a fixed value; a required attribute that is not
+ * mapped, or whose source is empty for the product, is what the push blocks the listing for.
  */
 
 const FIELDS = new Set(['model', 'sku', 'upc', 'ean', 'jan', 'isbn', 'mpn', 'location', 'weight', 'length', 'width', 'height', 'manufacturer_id']);
+/** Worst first: a blocked listing is never sent; a quarantined one is no longer retried. */
+const HELD = ['blocked', 'quarantined', 'failed'];
+
+/** The cache holds what an adapter returned; anything else is treated as no cache rather than trusted. */
+const cachedAttributes = z.array(z.object({ id: z.string().min(1), name: z.string(), required: z.boolean() }));
+type CachedAttribute = z.output<typeof cachedAttributes>[number];
 
 interface ListingRow {
   id: number;
   marketplace_id: number;
-  code: string;
   product_id: number;
   state: string;
   last_error: string | null;
 }
+
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+const pairKey = (marketplaceId: number, id: number | string) => `${marketplaceId}|${id}`;
 
 export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: string; productIds?: number[]; limit?: number } = {}): Promise<ListingQualityInput[]> {
   const where: string[] = ['m.store_id = ?'];
   const bind: unknown[] = [ctx.storeId];
   if (opts.marketplace) (where.push('m.code = ?'), bind.push(opts.marketplace));
   if (opts.productIds?.length) (where.push(`l.product_id IN (${placeholders(opts.productIds.length)})`), bind.push(...opts.productIds));
-  const listings = await rawRows<ListingRow>(
+  const groups = await rawRows<{ marketplace_id: number; code: string; product_id: number }>(
     ctx.knex,
-    `SELECT l.id, l.marketplace_id, m.code, l.product_id, l.state, l.last_error
+    `SELECT l.marketplace_id, m.code, l.product_id
        FROM meschain_listings l JOIN meschain_marketplaces m ON m.id = l.marketplace_id
-      WHERE ${where.join(' AND ')} AND l.variant_key = '' ORDER BY l.id LIMIT ?`,
+      WHERE ${where.join(' AND ')} GROUP BY l.marketplace_id, m.code, l.product_id ORDER BY MIN(l.id) LIMIT ?`,
     [...bind, opts.limit ?? 5000],
   );
-  if (listings.length === 0) return [];
-  const ids = [...new Set(listings.map((l) => l.product_id))];
+  if (groups.length === 0) return [];
+  const ids = [...new Set(groups.map((g) => g.product_id))];
+  const marketplaceIds = [...new Set(groups.map((g) => g.marketplace_id))];
   const t = ctx.table;
-  const [products, images, categories, attrs, options] = await Promise.all([
+  const [listings, products, images, productCategories, attrs, options] = await Promise.all([
+    rawRows<ListingRow>(
+      ctx.knex,
+      `SELECT id, marketplace_id, product_id, state, IF(state IN (${placeholders(HELD.length)}), last_error, NULL) AS last_error FROM meschain_listings
+        WHERE marketplace_id IN (${placeholders(marketplaceIds.length)}) AND product_id IN (${placeholders(ids.length)}) ORDER BY id`,
+      [...HELD, ...marketplaceIds, ...ids],
+    ),
     rawRows<Record<string, unknown> & { product_id: number; name: string | null; description: string | null; image: string | null }>(
       ctx.knex,
       `SELECT p.*, pd.name, pd.description FROM \`${t('product')}\` p
@@ -54,57 +77,92 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
     ),
     rawRows<{ product_id: number; option_id: number }>(ctx.knex, `SELECT product_id, option_id FROM \`${t('product_option')}\` WHERE product_id IN (${placeholders(ids.length)})`, ids),
   ]);
-  const marketplaceIds = [...new Set(listings.map((l) => l.marketplace_id))];
-  const [catMaps, attrMaps] = await Promise.all([
-    rawRows<{ marketplace_id: number; oc_category_id: number; remote_category_id: string }>(
-      ctx.knex,
-      `SELECT marketplace_id, oc_category_id, remote_category_id FROM meschain_category_mappings WHERE marketplace_id IN (${placeholders(marketplaceIds.length)})`,
-      marketplaceIds,
-    ),
-    rawRows<{ marketplace_id: number; remote_category_id: string; remote_attribute_id: string; source_type: string; source_ref: string; fixed_value: string | null; required: number }>(
-      ctx.knex,
-      `SELECT marketplace_id, remote_category_id, remote_attribute_id, source_type, source_ref, fixed_value, required FROM meschain_attribute_mappings
-        WHERE marketplace_id IN (${placeholders(marketplaceIds.length)})`,
-      marketplaceIds,
-    ),
+  const store = new MappingStore(ctx.knex);
+  const [categories, mappingsBy] = await Promise.all([
+    loadCategories(ctx, [...new Set(productCategories.map((c) => c.category_id))]),
+    Promise.all(marketplaceIds.map(async (id) => [id, await store.load(id)] as const)).then((e) => new Map<number, AccountMappings>(e)),
   ]);
 
   const productById = new Map(products.map((p) => [p.product_id, p]));
   const imageCount = new Map(images.map((i) => [i.product_id, Number(i.n)]));
-  const catsOf = groupBy(categories, (c) => c.product_id);
+  const catsOf = groupBy(productCategories, (c) => c.product_id);
+  const listingsOf = groupBy(listings, (l) => pairKey(l.marketplace_id, l.product_id));
   const attrText = new Map(attrs.map((a) => [`${a.product_id}:${a.attribute_id}`, decodeOcText(a.text)]));
   const optionSet = new Set(options.map((o) => `${o.product_id}:${o.option_id}`));
 
+  const categoryOf = new Map<string, string | null>();
+  for (const g of groups) {
+    const cats = (catsOf.get(g.product_id) ?? []).map((c) => categories.get(c.category_id)).filter((c): c is OcCategory => !!c);
+    // mappedCategory reads only the product's categories: the same choice the push makes.
+    categoryOf.set(pairKey(g.marketplace_id, g.product_id), mappedCategory({ categories: cats } as OcProduct, mappingsBy.get(g.marketplace_id)!)?.remoteCategoryId ?? null);
+  }
+  const remote = await loadCachedCategories(ctx, [...categoryOf.entries()].flatMap(([k, c]) => (c ? [{ marketplaceId: Number(k.split('|')[0]), remoteCategoryId: c }] : [])));
+
   const out: ListingQualityInput[] = [];
-  for (const l of listings) {
-    const p = productById.get(l.product_id);
-    if (!p) continue;
-    const productCats = new Set((catsOf.get(l.product_id) ?? []).map((c) => c.category_id));
-    const remoteCats = new Set(catMaps.filter((c) => c.marketplace_id === l.marketplace_id && productCats.has(c.oc_category_id)).map((c) => c.remote_category_id));
-    const mappings = attrMaps.filter((a) => a.marketplace_id === l.marketplace_id && remoteCats.has(a.remote_category_id));
-    const attributes = mappings.map((a) => {
-      let value: string | null = null;
-      if (a.source_type === 'fixed') value = a.fixed_value;
-      else if (a.source_type === 'attribute') value = attrText.get(`${l.product_id}:${a.source_ref}`) ?? null;
-      else if (a.source_type === 'option') value = optionSet.has(`${l.product_id}:${a.source_ref}`) ? '(variant)' : null;
-      else if (a.source_type === 'field' && FIELDS.has(a.source_ref)) {
-        const v = p[a.source_ref];
-        value = v === null || v === undefined || String(v).trim() === '' || Number(v) === 0 ? null : String(v);
-      }
-      return { id: a.remote_attribute_id, value };
-    });
+  for (const g of groups) {
+    const p = productById.get(g.product_id);
+    const rows = listingsOf.get(pairKey(g.marketplace_id, g.product_id)) ?? [];
+    if (!p || rows.length === 0) continue;
+    const held = HELD.map((s) => rows.filter((r) => r.state === s)).find((r) => r.length > 0);
+    const shown = held?.[0] ?? rows[0]!;
+    const category = categoryOf.get(pairKey(g.marketplace_id, g.product_id)) ?? null;
+    const cached = category ? remote.get(pairKey(g.marketplace_id, category)) : undefined;
+    const names = new Map((cached?.attributes ?? []).filter((a) => a.name).map((a) => [a.id, a.name]));
+    const named = (id: string) => ({ id, ...(names.has(id) ? { name: names.get(id)! } : {}) });
+    const mappings = category ? (mappingsBy.get(g.marketplace_id)!.attributes.get(category) ?? []) : [];
+    const required = new Map<string, { id: string; name?: string }>();
+    for (const a of cached?.attributes ?? []) if (a.required) required.set(a.id, named(a.id));
+    for (const m of mappings) if (m.required && !required.has(m.remoteAttributeId)) required.set(m.remoteAttributeId, named(m.remoteAttributeId));
     out.push({
-      marketplace: l.code,
-      productId: l.product_id,
-      listingId: Number(l.id),
+      marketplace: g.code,
+      productId: g.product_id,
+      listingId: Number(shown.id),
       title: decodeOcText(p.name ?? ''),
       description: decodeOcText(p.description ?? ''),
-      imageCount: (p.image ? 1 : 0) + (imageCount.get(l.product_id) ?? 0),
-      attributes,
-      requiredAttributes: mappings.filter((a) => Number(a.required) === 1).map((a) => ({ id: a.remote_attribute_id })),
-      state: l.state,
-      lastError: l.last_error,
+      imageCount: (p.image ? 1 : 0) + (imageCount.get(g.product_id) ?? 0),
+      attributes: mappings.map((m) => ({ ...named(m.remoteAttributeId), value: sourceValue(m, p, attrText, optionSet) })),
+      requiredAttributes: [...required.values()],
+      ...(category ? { requiredAttributesSource: cached ? { from: 'marketplace' as const, fetchedAt: cached.fetchedAt } : { from: 'mappings' as const } } : {}),
+      state: shown.state,
+      lastError: held?.find((r) => r.last_error)?.last_error ?? null,
+      listingCount: rows.length,
+      stateCount: held?.length ?? rows.filter((r) => r.state === shown.state).length,
     });
+  }
+  return out;
+}
+
+function sourceValue(m: AttributeMapping, p: Record<string, unknown> & { product_id: number }, attrText: Map<string, string>, optionSet: Set<string>): string | null {
+  if (m.sourceType === 'fixed') return m.fixedValue;
+  if (m.sourceType === 'attribute') return attrText.get(`${p.product_id}:${m.sourceRef}`) ?? null;
+  if (m.sourceType === 'option') return optionSet.has(`${p.product_id}:${m.sourceRef}`) ? '(variant)' : null;
+  // The push sends the manufacturer's name; a product has one exactly when manufacturer_id is set.
+  const field = m.sourceRef === 'manufacturer' ? 'manufacturer_id' : m.sourceRef;
+  if (!FIELDS.has(field)) return null;
+  const v = p[field];
+  return v === null || v === undefined || String(v).trim() === '' || Number(v) === 0 ? null : String(v);
+}
+
+/** The marketplace's attribute lists the listing push cached, whatever their age: the newest there is. */
+async function loadCachedCategories(ctx: OcContext, wanted: Array<{ marketplaceId: number; remoteCategoryId: string }>): Promise<Map<string, { attributes: CachedAttribute[]; fetchedAt: string }>> {
+  const out = new Map<string, { attributes: CachedAttribute[]; fetchedAt: string }>();
+  if (wanted.length === 0) return out;
+  const marketplaceIds = [...new Set(wanted.map((w) => w.marketplaceId))];
+  const categoryIds = [...new Set(wanted.map((w) => w.remoteCategoryId))];
+  const rows = await rawRows<{ marketplace_id: number; remote_category_id: string; attributes: unknown; fetched_at: string }>(
+    ctx.knex,
+    `SELECT marketplace_id, remote_category_id, attributes, DATE_FORMAT(fetched_at, '%Y-%m-%dT%H:%i:%sZ') AS fetched_at FROM meschain_remote_categories
+      WHERE marketplace_id IN (${placeholders(marketplaceIds.length)}) AND remote_category_id IN (${placeholders(categoryIds.length)})`,
+    [...marketplaceIds, ...categoryIds],
+  );
+  for (const r of rows) {
+    let parsed: ReturnType<typeof cachedAttributes.safeParse>;
+    try {
+      parsed = cachedAttributes.safeParse(json(r.attributes));
+    } catch {
+      continue;
+    }
+    if (parsed.success) out.set(pairKey(r.marketplace_id, r.remote_category_id), { attributes: parsed.data, fetchedAt: r.fetched_at });
   }
   return out;
 }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 /**
  * Settings of the analytics module. Defaults suit a shop of up to a few thousand products on a small
- * server; every value can be overridden where the module is created.
+ * server; every value can be overridden where the module is created. The owner's settings (anomaly
+ * sensitivity, alert severity, lead time and review days, schedule) also come from the configuration
+ * (config/schema.ts `analytics`, MESCHAIN_* variables), whose ranges must stay those below.
  */
 export const analyticsOptionsSchema = z.object({
   /** Products forecast and modelled per run: the best sellers of the last 91 days. */

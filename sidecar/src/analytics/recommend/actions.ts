@@ -1,8 +1,10 @@
 /**
  * Seller actions ranked by expected value over the next 30 days, in the shop's currency: restock
- * (profit lost to a stock-out), reprice (the profit change the price model expects), relist and fix
- * failed listings (the share of the product's sales that marketplace would bring). Where the unit cost
- * is unknown, profit is taken as `defaultMarginRate` of revenue and the reason says so.
+ * (profit lost to a stock-out), reprice (the profit change the price model expects), relist inactive
+ * listings and fix the ones refused or held back by the push (the share of the product's sales that
+ * marketplace would bring). One action per product and marketplace however many of its listings
+ * (variants) are affected: the value is the product's. Where the unit cost is unknown, profit is taken
+ * as `defaultMarginRate` of revenue and the reason says so.
  */
 
 export interface ProductOutlook {
@@ -30,6 +32,7 @@ export interface ListingStatus {
   marketplaceId: number;
   marketplace: string;
   productId: number;
+  /** meschain_listings.state: blocked, failed, quarantined and inactive ones lead to an action. */
   state: string;
   lastError: string | null;
 }
@@ -53,6 +56,9 @@ export interface ActionInputs {
 }
 
 const money = (x: number) => x.toFixed(2);
+/** Listing states a fix is needed for, worst first: a blocked listing is never sent at all. */
+const FIX_ORDER = ['blocked', 'quarantined', 'failed'];
+const rankOf = (state: string) => (FIX_ORDER.includes(state) ? FIX_ORDER.indexOf(state) : FIX_ORDER.length);
 
 export function rankActions(input: ActionInputs): SellerAction[] {
   const fallbackMargin = input.defaultMarginRate ?? 0.3;
@@ -95,30 +101,47 @@ export function rankActions(input: ActionInputs): SellerAction[] {
     });
   }
 
+  // Per product and marketplace account, the listings in each state; the worst state speaks for them.
+  const byTarget = new Map<string, ListingStatus[]>();
   for (const l of input.listings) {
-    const failed = l.state === 'failed' || l.state === 'quarantined';
-    if (!failed && l.state !== 'inactive') continue;
+    if (!FIX_ORDER.includes(l.state) && l.state !== 'inactive') continue;
+    const key = `${l.productId}|${l.marketplaceId}|${l.state === 'inactive' ? 'relist' : 'fix'}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), l]);
+  }
+  for (const group of byTarget.values()) {
+    const l = [...group].sort((x, y) => rankOf(x.state) - rankOf(y.state) || x.listingId - y.listingId)[0]!;
     const p = input.products.get(l.productId);
     if (!p || p.units30 <= 0) continue;
     const share = Math.max(0.05, input.marketplaceShare.get(l.marketplace) ?? 0.1);
     const value = p.units30 * share * marginPerUnit(p);
     const a = assumed(p);
-    const why = failed && l.lastError ? ` (${l.lastError.slice(0, 120)})` : '';
-    out.push({
-      action: failed ? 'fix_listing' : 'relist',
-      productId: l.productId,
-      marketplaceId: l.marketplaceId,
-      expectedValue: value,
-      reason: failed
-        ? {
-            en: `${p.name} is not live on ${l.marketplace}: the listing failed${why}. Fixing it is worth about ${money(value)} over 30 days (${(share * 100).toFixed(0)}% of sales come from ${l.marketplace})${a.en}.`,
-            tr: `${p.name}, ${l.marketplace} üzerinde yayında değil: ilan reddedildi${why}. Düzeltmek 30 günde yaklaşık ${money(value)} değerinde (satışların %${(share * 100).toFixed(0)}'i ${l.marketplace} kaynaklı)${a.tr}.`,
-          }
-        : {
-            en: `${p.name} sells in the shop but its ${l.marketplace} listing is inactive; relisting is worth about ${money(value)} over 30 days${a.en}.`,
-            tr: `${p.name} mağazada satıyor ama ${l.marketplace} ilanı pasif; yeniden yayına almak 30 günde yaklaşık ${money(value)} değerinde${a.tr}.`,
-          },
-    });
+    const n = group.filter((g) => g.state === l.state).length;
+    const count = n > 1 ? { en: ` (${n} listings)`, tr: ` (${n} ilan)` } : { en: '', tr: '' };
+    const error = group.find((g) => g.state === l.state && g.lastError)?.lastError?.slice(0, 200) ?? null;
+    const worth = {
+      en: `Fixing it is worth about ${money(value)} over 30 days (${(share * 100).toFixed(0)}% of sales come from ${l.marketplace})${a.en}.`,
+      tr: `Düzeltmek 30 günde yaklaşık ${money(value)} değerinde (satışların %${(share * 100).toFixed(0)}'i ${l.marketplace} kaynaklı)${a.tr}.`,
+    };
+    let reason: SellerAction['reason'];
+    if (l.state === 'inactive') {
+      reason = {
+        en: `${p.name} sells in the shop but its ${l.marketplace} listing is inactive${count.en}; relisting is worth about ${money(value)} over 30 days${a.en}.`,
+        tr: `${p.name} mağazada satıyor ama ${l.marketplace} ilanı pasif${count.tr}; yeniden yayına almak 30 günde yaklaşık ${money(value)} değerinde${a.tr}.`,
+      };
+    } else if (l.state === 'blocked') {
+      // Never sent, so the marketplace has no error to show: the push's own reason is all the owner gets.
+      reason = {
+        en: `${p.name} is not being sent to ${l.marketplace}: the listing is held back before sending${count.en} (${error ?? 'no reason recorded'}). ${worth.en}`,
+        tr: `${p.name}, ${l.marketplace} pazaryerine gönderilmiyor: ilan gönderim öncesi kontrolde durduruldu${count.tr} (${error ?? 'neden kaydedilmemiş'}). ${worth.tr}`,
+      };
+    } else {
+      const why = error ? ` (${error})` : '';
+      reason = {
+        en: `${p.name} is not live on ${l.marketplace}: the listing failed${count.en}${why}. ${worth.en}`,
+        tr: `${p.name}, ${l.marketplace} üzerinde yayında değil: ilan reddedildi${count.tr}${why}. ${worth.tr}`,
+      };
+    }
+    out.push({ action: l.state === 'inactive' ? 'relist' : 'fix_listing', productId: l.productId, marketplaceId: l.marketplaceId, expectedValue: value, reason });
   }
   return out.sort((a, b) => b.expectedValue - a.expectedValue || a.productId - b.productId);
 }

@@ -39,6 +39,11 @@ export function modelInfo(m: ModelRow): ModelInfo {
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+/** Turkish puts the sign first and writes a decimal comma: %85,3. */
+const pctTr = (x: number | null) => (x === null ? 'ölçülemedi' : `%${(x * 100).toFixed(1).replace('.', ',')}`);
+
+/** Levels of the backtest rows in Turkish (an unknown level stays as stored). */
+const LEVEL_TR: Record<string, string> = { store: 'mağaza', product: 'ürün', category: 'kategori', marketplace: 'pazaryeri' };
 
 /** The backtest row for a level/measure/method closest to the wanted horizon (the next longer one first). */
 export function pickPerformance(rows: readonly PerformanceRow[], level: string, measure: string, method: string, horizon: number): PerformanceRow | undefined {
@@ -52,9 +57,9 @@ export function accuracyOf(p: PerformanceRow): AccuracyInfo {
   const ratio = p.mase !== null && p.naiveMase ? p.mase / p.naiveMase : null;
   const vs = ratio === null ? '' : `; error ${ratio < 1 ? `${((1 - ratio) * 100).toFixed(0)}% below` : `${((ratio - 1) * 100).toFixed(0)}% above`} seasonal naive (MASE ${p.mase!.toFixed(2)} vs ${p.naiveMase!.toFixed(2)})`;
   const vsTr =
-    ratio === null ? '' : `; hata mevsimsel naif yönteme göre %${Math.abs((1 - ratio) * 100).toFixed(0)} ${ratio < 1 ? 'daha düşük' : 'daha yüksek'} (MASE ${p.mase!.toFixed(2)} / ${p.naiveMase!.toFixed(2)})`;
+    ratio === null ? '' : `; hata mevsimsel naif yönteme göre %${Math.abs((1 - ratio) * 100).toFixed(0)} ${ratio < 1 ? 'daha düşük' : 'daha yüksek'} (MASE ${p.mase!.toFixed(2).replace('.', ',')} / ${p.naiveMase!.toFixed(2).replace('.', ',')})`;
   const cov = p.coverage80 !== null ? `; 80% intervals held ${pct(p.coverage80)} of actual days` : '';
-  const covTr = p.coverage80 !== null ? `; %80 aralıklar gerçekleşen günlerin ${pct(p.coverage80)} kadarını kapsadı` : '';
+  const covTr = p.coverage80 !== null ? `; %80 aralıklar gerçekleşen günlerin ${pctTr(p.coverage80)} kadarını kapsadı` : '';
   return {
     level: p.level,
     measure: p.measure,
@@ -73,7 +78,7 @@ export function accuracyOf(p: PerformanceRow): AccuracyInfo {
     maseVsNaive: ratio,
     statement: {
       en: `Backtest (${p.origins} rolling origins, ${p.series} series, ${p.level} level, ${p.horizonDays}-day horizon): accuracy ${pct(accuracy)} (1 − WAPE)${vs}${cov}.`,
-      tr: `Geriye dönük test (${p.origins} başlangıç noktası, ${p.series} seri, ${p.level} düzeyi, ${p.horizonDays} günlük ufuk): doğruluk ${pct(accuracy)} (1 − WAPE)${vsTr}${covTr}.`,
+      tr: `Geriye dönük test (${p.origins} başlangıç noktası, ${p.series} seri, ${LEVEL_TR[p.level] ?? p.level} düzeyi, ${p.horizonDays} günlük ufuk): doğruluk ${pctTr(accuracy)} (1 − WAPE)${vsTr}${covTr}.`,
     },
   };
 }

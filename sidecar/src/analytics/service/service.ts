@@ -21,6 +21,7 @@ import type { PricePayload, CompetitorSource } from '../models/train-pricing';
 import { suggestPrice, type CompetitorPrice, type PriceRules } from '../pricing/optimise';
 import { accuracyOf, modelInfo, pickPerformance, type AccuracyInfo, type ModelInfo } from './accuracy';
 import { AnalyticsInputError, AnalyticsNotReady } from './errors';
+import { popularFallback } from './popular';
 
 /** The demand model's backtest rows: `rf_blend` since the blend with the naive rate, `rf` in versions trained before it. */
 const isDemandBacktest = (r: { method: string }) => r.method === 'rf_blend' || r.method === 'rf';
@@ -125,7 +126,10 @@ export class AnalyticsService {
     const key = q.level === 'store' ? 'store' : (q.key ?? '');
     if (q.level === 'product') await this.requireProduct(Number(key));
     if (q.level === 'category') await this.requireCategory(Number(key));
-    if (q.level === 'marketplace' && !/^[a-z0-9_-]{2,32}$/.test(key)) throw new AnalyticsInputError('bad_marketplace', 'marketplace must be a code such as trendyol or web', 'pazaryeri trendyol ya da web gibi bir kod olmalı');
+    if (q.level === 'marketplace' && key !== 'web' && !isMarketplaceCode(key)) {
+      const known = ['web', ...marketplaceCodes].join(', ');
+      throw new AnalyticsInputError('unknown_marketplace', `marketplace must be one of ${known} (web: the shop's own orders), got ${key}`, `pazaryeri şunlardan biri olmalı: ${known} (web: mağazanın kendi siparişleri); gelen: ${key}`);
+    }
     const model = await this.model('forecast');
     let stored = await loadPrediction(this.deps.ctx.knex, model.id, 'forecast', q.level, key, measure);
     let onDemand = false;
@@ -262,11 +266,17 @@ export class AnalyticsService {
       `SELECT kind, related_product_id, \`rank\`, score, reason FROM meschain_ai_recommendations WHERE model_id = ? AND kind IN ('together', 'popular') AND product_id = ? ORDER BY \`rank\` LIMIT ?`,
       [model.id, productId, limit],
     );
-    const facts = await loadProductFacts(this.deps.ctx, rows.map((r) => r.related_product_id));
+    // No list stored (the product is outside the run's products: new, or no recent sales): best sellers now.
+    const fallback = rows.length === 0 && model.dataTo ? await popularFallback(this.deps.ctx, productId, model.dataTo, limit) : [];
+    const items = [
+      ...rows.map((r) => ({ productId: r.related_product_id, kind: r.kind, rank: r.rank, score: Number(r.score), reason: typeof r.reason === 'string' ? (JSON.parse(r.reason) as unknown) : r.reason })),
+      ...fallback.map((f, i) => ({ productId: f.productId, kind: f.kind, rank: i + 1, score: f.score, reason: f.reason as unknown })),
+    ];
+    const facts = await loadProductFacts(this.deps.ctx, items.map((r) => r.productId));
     return {
       data: {
         productId,
-        items: rows.map((r) => ({ productId: r.related_product_id, name: facts.get(r.related_product_id)?.name ?? null, kind: r.kind, rank: r.rank, score: Number(r.score), reason: typeof r.reason === 'string' ? JSON.parse(r.reason) : r.reason })),
+        items: items.map((r) => ({ ...r, name: facts.get(r.productId)?.name ?? null })),
         backtest: (model.params as { backtest?: unknown }).backtest ?? null,
       },
       model: modelInfo(model),
@@ -289,6 +299,11 @@ export class AnalyticsService {
   }
 
   async listingQuality(q: { marketplace?: string; productId?: number; limit?: number } = {}): Promise<Answer<{ listings: ListingQuality[] }>> {
+    if (q.marketplace !== undefined && !isMarketplaceCode(q.marketplace)) {
+      const known = marketplaceCodes.join(', ');
+      throw new AnalyticsInputError('unknown_marketplace', `marketplace must be one of ${known}, got ${q.marketplace}`, `marketplace şunlardan biri olmalı: ${known}; gelen: ${q.marketplace}`);
+    }
+    if (q.productId !== undefined) await this.requireProduct(q.productId);
     const inputs = await loadListingInputs(this.deps.ctx, { ...(q.marketplace ? { marketplace: q.marketplace } : {}), ...(q.productId ? { productIds: [q.productId] } : {}), limit: q.limit ?? 500 });
     const listings = inputs.map((i) => assessListing(i)).sort((a, b) => a.score - b.score);
     return { data: { listings }, model: { name: 'listing-rules', version: LISTING_RULES_VERSION, trainedAt: null, dataFrom: null, dataTo: null }, accuracy: null };
