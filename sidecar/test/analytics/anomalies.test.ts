@@ -285,4 +285,19 @@ describe('analytics: anomaly alerts in the sidecar’s alert table', () => {
     assert.equal(heard.length, 2, 'the sink hears of each alert once');
     assert.deepEqual((await findings()).map((r) => Number(r.alerted)), [1, 1]);
   });
+
+  it('closes the alerts of days that have left the examined window, and only this store’s', async () => {
+    // Another store's alert about the same old day, which this store's run must leave alone.
+    await rawWrite(shop.db.knex, `INSERT INTO meschain_alerts (kind, marketplace_id, subject, message, state) VALUES (?, 0, ?, 'other store', 'open')`, [ANOMALY_ALERT, '2026-04-30:store 3:sales:store']);
+    const stillRecent = analyticsOptionsSchema.parse({ anomalyRecentDays: 28 });
+    await runAnomalies(await loadSnapshot(shop.ctx, stillRecent), stillRecent, 5, undefined);
+    assert.equal((await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT, state: 'open' })).length, 3, 'its day is still examined: open');
+    // A run that examines only the last five days: 30 April has left them.
+    const lastDays = analyticsOptionsSchema.parse({ anomalyRecentDays: 5 });
+    await runAnomalies(await loadSnapshot(shop.ctx, lastDays), lastDays, 6, undefined);
+    const open = await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT, state: 'open' });
+    assert.deepEqual(open.map((a) => a.subject), ['2026-04-30:store 3:sales:store']);
+    const closed = await listAlerts(shop.db.knex, { kind: ANOMALY_ALERT, state: 'resolved' });
+    assert.deepEqual(closed.map((a) => a.subject).sort(), ['2026-04-30:orders:store', '2026-04-30:sales:store']);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { rawRows, rawWrite } from '../../db/raw';
-import { raiseAlert } from '../../sync/heartbeats';
+import { ALERTS, raiseAlert } from '../../sync/heartbeats';
 import { dayString } from '../calendar';
 import { closedDays } from '../anomalies/closures';
 import { alertTitle, detectAnomalies, explain, thresholdsFor, type Anomaly, type Severity } from '../anomalies/detect';
@@ -77,7 +77,10 @@ export async function runAnomalies(
       );
     }
   });
-  const alerted = await raiseAlerts(ctx.knex, { prefix: ctx.prefix, storeId: ctx.storeId }, opts.alertMinSeverity, alert);
+  // Alerts cover the days this run examines; those of days that have left them are closed.
+  const alertsFrom = firstDay;
+  const alerted = await raiseAlerts(ctx.knex, { prefix: ctx.prefix, storeId: ctx.storeId }, opts.alertMinSeverity, alertsFrom, alert);
+  await resolveStaleAlerts(ctx.knex, ctx.storeId, alertsFrom);
   const closedExamined = shop.closed.slice(Math.max(0, snap.today - recent - snap.startDay)).filter(Boolean).length;
   return {
     found: found.length,
@@ -100,12 +103,29 @@ export function anomalySubject(storeId: number, source: string, seriesKey: strin
   return `${day}:${storeId ? `store ${storeId}:` : ''}${source}:${seriesKey}`.slice(0, 64);
 }
 
-async function raiseAlerts(knex: Knex, scope: { prefix: string; storeId: number }, minSeverity: Severity, sink: AlertSink | undefined): Promise<number> {
+/**
+ * Closes this store's open anomaly alerts about days before `from` (the subject starts with the day):
+ * an anomaly alert is news while its day is among the recent days the detector examines (28 by
+ * default); nothing else closes it, and without this the open alerts (and /health's count) would only
+ * grow.
+ */
+async function resolveStaleAlerts(knex: Knex, storeId: number, from: string): Promise<number> {
+  const store = storeId ? `AND subject LIKE ?` : `AND subject NOT LIKE ?`;
+  const res = await rawWrite(
+    knex,
+    `UPDATE ${ALERTS} SET state = 'resolved', resolved_at = UTC_TIMESTAMP(3)
+      WHERE state = 'open' AND kind = ? AND marketplace_id = 0 AND LEFT(subject, 10) < ? ${store}`,
+    [ANOMALY_ALERT, from, storeId ? `__________:store ${storeId}:%` : '__________:store %'],
+  );
+  return res.affectedRows;
+}
+
+async function raiseAlerts(knex: Knex, scope: { prefix: string; storeId: number }, minSeverity: Severity, from: string, sink: AlertSink | undefined): Promise<number> {
   const rows = await rawRows<{ id: number; source: AnomalySource; series_key: string; day: string; severity: Severity; direction: 'spike' | 'drop'; observed: number; expected: number; score: number; explanation: string | object }>(
     knex,
     `SELECT id, source, series_key, DATE_FORMAT(day, '%Y-%m-%d') AS day, severity, direction, observed, expected, score, explanation
-       FROM meschain_ai_anomalies WHERE oc_prefix = ? AND store_id = ? AND alerted_at IS NULL ORDER BY day, id`,
-    [scope.prefix, scope.storeId],
+       FROM meschain_ai_anomalies WHERE oc_prefix = ? AND store_id = ? AND alerted_at IS NULL AND day >= ? ORDER BY day, id`,
+    [scope.prefix, scope.storeId, from],
   );
   let n = 0;
   for (const r of rows) {
