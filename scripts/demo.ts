@@ -21,7 +21,7 @@ import { migrateDownAll, migrateLatest } from '../migrations';
 import { DEMO_DEFAULTS, DemoSeedRefused, readDemoState, seedDemo, type DemoSeedResult } from './demo/seed';
 import { demoDir, demoSecretKey, ensureDatabase, loadCredentials, saveCredentials } from './demo/state';
 import type { DemoCredentials } from './demo/settings';
-import { marketplacesHook, startTrendyolDemo, type TrendyolDemo } from './demo/trendyol-demo';
+import { marketplacesHook, pauseEarlierDemoAccount, startTrendyolDemo, type TrendyolDemo } from './demo/trendyol-demo';
 import { defaultModules } from '../sidecar/src/modules';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/meschain_demo';
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
 
     const applied = await migrateLatest(knex, { ocPrefix: prefix });
     out(`  Sidecar tabloları / sidecar migrations: ${applied.length ? `${applied.length} uygulandı / applied` : 'güncel / up to date'}`);
+    if (!values['seed-only'] && (await pauseEarlierDemoAccount(knex)) > 0) out('  Önceki çalıştırmanın Trendyol hesabı kapatıldı / the earlier run’s Trendyol account is switched off');
   } finally {
     await knex.destroy();
   }

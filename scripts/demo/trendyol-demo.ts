@@ -73,10 +73,22 @@ async function retire(accounts: TrendyolDemoOptions['marketplaces']['accounts'],
   }
 }
 
+const DEMO_ACCOUNT = 'Trendyol demo sandbox';
+
+/**
+ * Switches an earlier run's demo account off before the sidecar starts: its queued jobs (batch polls,
+ * pushes) would otherwise run against this run's sandbox, which starts empty on the same port, until
+ * `connect` retires the account. Returns how many were switched off.
+ */
+export async function pauseEarlierDemoAccount(knex: Knex): Promise<number> {
+  const [res] = (await knex.raw(`UPDATE meschain_marketplaces SET enabled = 0 WHERE code = 'trendyol' AND name = ? AND enabled = 1`, [DEMO_ACCOUNT])) as unknown as [{ affectedRows: number }];
+  return res.affectedRows;
+}
+
 /** Creates the demo account (replacing one from an earlier run), then maps and lists. */
 async function connect(o: TrendyolDemoOptions, sandbox: TrendyolSandbox): Promise<number> {
   const { accounts, engine } = o.marketplaces;
-  const name = 'Trendyol demo sandbox';
+  const name = DEMO_ACCOUNT;
   const existing = (await accounts.findByCode('trendyol')).find((a) => a.name === name);
   const input = {
     code: 'trendyol',

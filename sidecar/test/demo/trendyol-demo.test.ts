@@ -5,7 +5,7 @@ import { createLogger } from '../../src/util/logger';
 import { createOpencartTables } from '../../src/db/opencart/schema';
 import { marketplacesModule } from '../../src/modules/marketplaces';
 import { seedDemo } from '../../../scripts/demo/seed';
-import { marketplacesHook, startTrendyolDemo, type TrendyolDemo } from '../../../scripts/demo/trendyol-demo';
+import { marketplacesHook, pauseEarlierDemoAccount, startTrendyolDemo, type TrendyolDemo } from '../../../scripts/demo/trendyol-demo';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const NAME = 'Trendyol demo sandbox';
@@ -43,6 +43,10 @@ describe('npm run demo: the Trendyol part, run again over the same database', fu
     // An order the first run imported: it keeps pointing at its account, which can no longer be deleted.
     await db.knex('meschain_order_groups').insert({ marketplace_id: first.accountId, remote_order_id: '10100000001', state: 'imported' });
     await first.stop();
+    // The next run switches it off before its sidecar starts, so its queued jobs do not meet the new sandbox.
+    assert.equal(await pauseEarlierDemoAccount(db.knex), 1);
+    assert.equal(Number((await account(first.accountId))?.enabled), 0);
+    assert.equal(await pauseEarlierDemoAccount(db.knex), 0, 'nothing left to switch off');
 
     const second = await start();
     assert.notEqual(second.accountId, first.accountId);
