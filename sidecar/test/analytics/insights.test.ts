@@ -175,4 +175,27 @@ describe('analytics: listing inputs from the sidecar’s listings and OpenCart p
     assert.equal(teeIssue?.en, 'The listing is held back and not sent to trendyol (2 of 3 listings): the variant has no barcode (the marketplace requires one).');
     assert.equal(teeQ!.requiredAttributesSource, undefined, 'TEE is in no mapped category');
   });
+
+  it('shows a live listing whose last update the marketplace refused, below the held states', async () => {
+    const knex = shop.db.knex;
+    const [{ id: mp }] = await knex('meschain_marketplaces').where({ code: 'trendyol' }).select('id');
+    const tee = shop.written.productIds.get('TEE')!;
+    const refused = 'Trendyol refused the item: listPrice must not be lower than salePrice';
+    // Clear TEE's blocked variants: two live listings, one refused on its last update.
+    await knex('meschain_listings').where({ marketplace_id: mp, product_id: tee }).update({ state: 'active', last_error: null });
+    await knex('meschain_listings').where({ marketplace_id: mp, product_id: tee, variant_key: '12' }).update({ last_error: refused });
+    const teeInput = (await loadListingInputs(shop.ctx, { marketplace: 'trendyol', productIds: [tee] }))[0]!;
+    const issue = assessListing(teeInput).issues.find((i) => i.code === 'update_rejected');
+    assert.ok(issue, JSON.stringify(assessListing(teeInput).issues.map((i) => i.code)));
+    assert.equal(issue.severity, 'medium');
+    assert.equal(issue.en, `The listing is live, but trendyol refused its last update (1 of 3 listings): ${refused}. Buyers see what was sent before until it is fixed.`);
+    assert.match(issue.tr, /son güncellemesini reddetti \(3 ilandan 1 tanesi\)/);
+    // A blocked variant outranks it; a success (the error cleared) ends it.
+    await knex('meschain_listings').where({ marketplace_id: mp, product_id: tee, variant_key: '13' }).update({ state: 'blocked', last_error: 'no barcode' });
+    const blocked = assessListing((await loadListingInputs(shop.ctx, { marketplace: 'trendyol', productIds: [tee] }))[0]!);
+    assert.deepEqual(blocked.issues.filter((i) => i.code === 'listing_blocked' || i.code === 'update_rejected').map((i) => i.code), ['listing_blocked']);
+    await knex('meschain_listings').where({ marketplace_id: mp, product_id: tee }).update({ state: 'active', last_error: null });
+    const fine = assessListing((await loadListingInputs(shop.ctx, { marketplace: 'trendyol', productIds: [tee] }))[0]!);
+    assert.ok(!fine.issues.some((i) => i.code === 'update_rejected' || i.code === 'listing_blocked'));
+  });
 });

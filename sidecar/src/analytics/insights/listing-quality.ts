@@ -51,7 +51,17 @@ export const LISTING_RULES: Record<string, MarketplaceListingRules> = {
 const FALLBACK_RULES: MarketplaceListingRules = { titleMin: 20, titleMax: 100, minImages: 1, recommendedImages: 4, minDescription: 50 };
 
 export interface ListingIssue {
-  code: 'missing_required_attribute' | 'title_too_short' | 'title_too_long' | 'low_keyword_coverage' | 'no_images' | 'few_images' | 'short_description' | 'listing_failed' | 'listing_blocked';
+  code:
+    | 'missing_required_attribute'
+    | 'title_too_short'
+    | 'title_too_long'
+    | 'low_keyword_coverage'
+    | 'no_images'
+    | 'few_images'
+    | 'short_description'
+    | 'listing_failed'
+    | 'listing_blocked'
+    | 'update_rejected';
   severity: 'low' | 'medium' | 'high';
   en: string;
   tr: string;
@@ -137,6 +147,16 @@ export function assessListing(input: ListingQualityInput, rules: MarketplaceList
       penalty: 20,
       en: `The listing is held back and not sent to ${input.marketplace}${of.en}: ${why ?? 'no reason was recorded'}.`,
       tr: `İlan ${input.marketplace} pazaryerine gönderilmiyor, gönderim öncesi kontrolde durduruldu${of.tr}: ${why ?? 'neden kaydedilmemiş'}.`,
+    });
+  } else if (input.state === 'active' && input.lastError) {
+    // Live, but showing what was sent before: the kind of failure owners otherwise learn of from a buyer.
+    const why = input.lastError.slice(0, 300);
+    issues.push({
+      code: 'update_rejected',
+      severity: 'medium',
+      penalty: 10,
+      en: `The listing is live, but ${input.marketplace} refused its last update${of.en}: ${why}. Buyers see what was sent before until it is fixed.`,
+      tr: `İlan yayında, ancak ${input.marketplace} son güncellemesini reddetti${of.tr}: ${why}. Düzeltilene kadar alıcılar önceki bilgileri görür.`,
     });
   }
   const score = Math.max(0, 100 - issues.reduce((s, i) => s + i.penalty, 0));

@@ -57,7 +57,8 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
   const [listings, products, images, productCategories, attrs, options] = await Promise.all([
     rawRows<ListingRow>(
       ctx.knex,
-      `SELECT id, marketplace_id, product_id, state, IF(state IN (${placeholders(HELD.length)}), last_error, NULL) AS last_error FROM meschain_listings
+      // A live listing keeps last_error while the marketplace refuses its updates (cleared on the next success).
+      `SELECT id, marketplace_id, product_id, state, IF(state IN (${placeholders(HELD.length)}, 'active'), last_error, NULL) AS last_error FROM meschain_listings
         WHERE marketplace_id IN (${placeholders(marketplaceIds.length)}) AND product_id IN (${placeholders(ids.length)}) ORDER BY id`,
       [...HELD, ...marketplaceIds, ...ids],
     ),
@@ -103,7 +104,8 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
     const p = productById.get(g.product_id);
     const rows = listingsOf.get(pairKey(g.marketplace_id, g.product_id)) ?? [];
     if (!p || rows.length === 0) continue;
-    const held = HELD.map((s) => rows.filter((r) => r.state === s)).find((r) => r.length > 0);
+    // Then, below the held states: live listings whose last update the marketplace refused.
+    const held = [...HELD, 'active'].map((s) => rows.filter((r) => r.state === s && (s !== 'active' || r.last_error))).find((r) => r.length > 0);
     const shown = held?.[0] ?? rows[0]!;
     const category = categoryOf.get(pairKey(g.marketplace_id, g.product_id)) ?? null;
     const cached = category ? remote.get(pairKey(g.marketplace_id, category)) : undefined;
