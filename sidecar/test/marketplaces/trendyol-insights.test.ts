@@ -149,6 +149,19 @@ describe('Trendyol adapter: buybox and customer questions', function () {
     assert.equal(sb.control.requestLog({ route: 'questions' }).length, 0);
   });
 
+  it('refuses a page or size that is not a number, or a blank barcode filter, before sending anything; trims the barcode', async () => {
+    sb.control.resetRequests();
+    const validation = (pattern: RegExp) => (err: unknown) => err instanceof MarketplaceError && err.kind === 'validation' && pattern.test(err.message);
+    await assert.rejects(adapter.fetchCustomerQuestions!({ size: Number.NaN }), validation(/size must be a number, got NaN/));
+    await assert.rejects(adapter.fetchCustomerQuestions!({ page: Number.POSITIVE_INFINITY }), validation(/page must be a number, got Infinity/));
+    await assert.rejects(adapter.fetchCustomerQuestions!({ barcode: '  ' }), validation(/barcode filter is empty/));
+    assert.equal(sb.control.requestLog({ route: 'questions' }).length, 0);
+    sb.control.addQuestion({ text: 'Kargo ne zaman gelir?', barcode: 'G5' });
+    const page = await adapter.fetchCustomerQuestions!({ barcode: ' G5 ' });
+    assert.ok(page.items.some((q) => q.text === 'Kargo ne zaman gelir?'), 'the trimmed barcode finds the planted question');
+    assert.ok(page.items.every((q) => q.product.barcode === 'G5'));
+  });
+
   it('refuses a range over 14 days or a bad date before sending anything', async () => {
     sb.control.resetRequests();
     const now = Date.now();

@@ -201,6 +201,34 @@ describe('orders in: a poll page as one batch', () => {
     await assertSettled(orders);
   });
 
+  it('a lease lost after the statuses went in leaves the group to the taker: the batch does not clear its status', async () => {
+    const orders = page('late-takeover', 3);
+    const taken = orders[1]!;
+    const s0 = await stockOf(db.knex, prefix);
+    let took: ImportOutcome | undefined;
+    const groupRow = async () => (await rows<Record<string, unknown>>(`SELECT oc_order_id, oc_status_id, pending_status_id, status, revision, state FROM meschain_order_groups WHERE marketplace_id = ? AND remote_order_id = ?`, [account.id, taken.orderId]))[0];
+    let left: Record<string, unknown> | undefined;
+    const hooks = {
+      afterStep: async (name: string) => {
+        if (name !== 'statuses' || took) return;
+        // The batch stalls past its lease after giving the statuses; another worker takes the group over,
+        // replays the status (same token) and does the group's bookkeeping itself.
+        await db.knex('meschain_order_groups').where({ marketplace_id: account.id, remote_order_id: taken.orderId }).update({ locked_until: db.knex.raw('UTC_TIMESTAMP(3) - INTERVAL 1 SECOND') });
+        took = await importOrder(env, account, taken);
+        left = await groupRow();
+      },
+    };
+    const result = await importBatch(env, account, orders, hooks);
+    assert.equal(took?.state, 'imported', 'the other worker took the group over');
+    assert.notEqual(left?.oc_status_id, null, 'the taker recorded the status it found given');
+    assert.deepEqual(await groupRow(), left, 'the batch, its lease lost, wrote nothing to the group the taker finished');
+    assert.deepEqual(result.rest.map((o) => o.orderId), [taken.orderId], 'the batch leaves the taken order to the single path');
+    for (const o of result.rest) assert.equal((await importOrder(env, account, o)).state, 'imported');
+    const units = unitsOf(orders);
+    assert.deepEqual(await stockOf(db.knex, prefix), { iphone: s0.iphone - units.iphone, canon: s0.canon - units.canon, red: s0.red - units.red, blue: s0.blue - units.blue }, 'stock taken once');
+    await assertSettled(orders);
+  });
+
   it('the status guard skips only a repeat of the same import: a status the store gave in between is given again', async () => {
     const outcome = await importOrder(env, account, page('repeat', 1)[0]!);
     const id = outcome.ocOrderId!;
@@ -229,6 +257,7 @@ describe('orders in: a poll page as one batch', () => {
     'status:ledger',
     'status:status',
     'status:history',
+    'statuses',
   ];
   for (const crashAt of steps) {
     it(`a crash at "${crashAt}" is finished by the retry, no order or stock change twice`, async () => {

@@ -10,7 +10,8 @@ import { conversionFor } from '../../src/sync/orders/money';
 import { parseOrderSettings } from '../../src/sync/orders/settings';
 import { createOrder } from '../../src/db/opencart';
 import { storeReturn } from '../../src/sync/orders/returns';
-import { importOrHold } from '../../src/sync/orders/poll';
+import { importOrHold, ORDER_SKIPPED_ALERT } from '../../src/sync/orders/poll';
+import { listAlerts } from '../../src/sync/heartbeats';
 import { listReservations, reservedStock } from '../../src/sync/reservations';
 import { CANON, IPHONE, order, orderCount, importFixture, stockOf } from './support';
 
@@ -345,6 +346,13 @@ describe('orders in: import into OpenCart', () => {
     assert.equal(await importOrHold(env, account, long), null);
     assert.equal((await db.knex('meschain_order_groups').where('remote_order_id', 'like', '9999%')).length, 0);
     assert.equal((await db.knex('meschain_orders').where({ remote_package_id: 'P-LONG' })).length, 0);
+    // The cursor moves past it: the owner hears of it through an alert, once however often it comes.
+    assert.equal(await importOrHold(env, account, long), null);
+    const skipped = await listAlerts(db.knex, { kind: ORDER_SKIPPED_ALERT, state: 'open' });
+    assert.equal(skipped.length, 1);
+    assert.equal(skipped[0]!.marketplaceId, account.id);
+    assert.match(skipped[0]!.subject, /^9{48}…[0-9a-f]{12}$/);
+    assert.match(skipped[0]!.message, /orderId.*Sipariş atlandı/s);
 
     assert.equal(await orderCount(db.knex, prefix), ordersBefore, 'no OpenCart order was written');
     assert.deepEqual(await stockOf(db.knex, prefix), stockBefore, 'no stock was taken');

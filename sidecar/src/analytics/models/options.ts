@@ -23,7 +23,7 @@ export const analyticsOptionsSchema = z.object({
   forestRows: z.number().int().min(50).max(2000).default(250),
   forestTrees: z.number().int().min(5).max(200).default(25),
   copurchaseDays: z.number().int().min(7).max(730).default(365),
-  /** node-cron expression for retraining (shop server's clock); null = only on demand. */
+  /** node-cron expression for retraining (in the shop's time zone); null = only on demand. */
   schedule: z.string().nullable().default('30 3 * * *'),
   /** Train at start-up when no model exists yet. */
   trainOnStart: z.boolean().default(true),

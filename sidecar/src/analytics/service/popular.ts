@@ -26,11 +26,12 @@ export async function popularFallback(ctx: OcContext, productId: number, dataTo:
   const rows = await rawRows<{ product_id: number; units: string; same: number }>(
     ctx.knex,
     `SELECT op.product_id, SUM(op.quantity) AS units,
-            MAX(CASE WHEN pc.category_id IS NULL THEN 0 ELSE 1 END) AS same
+            -- EXISTS, not a join: a join would repeat each order line once per shared category and inflate its units.
+            MAX(EXISTS (SELECT 1 FROM \`${ctx.table('product_to_category')}\` pc
+                          JOIN \`${ctx.table('product_to_category')}\` mine ON mine.category_id = pc.category_id AND mine.product_id = ?
+                         WHERE pc.product_id = op.product_id)) AS same
        FROM \`${ctx.table('order')}\` o
        JOIN \`${ctx.table('order_product')}\` op ON op.order_id = o.order_id
-       LEFT JOIN \`${ctx.table('product_to_category')}\` pc
-         ON pc.product_id = op.product_id AND pc.category_id IN (SELECT category_id FROM \`${ctx.table('product_to_category')}\` WHERE product_id = ?)
       WHERE o.order_status_id IN (${placeholders(statuses.length)}) AND o.store_id = ? AND o.date_added >= ? AND o.date_added < ?
         AND op.product_id <> ? AND op.quantity > 0
       GROUP BY op.product_id

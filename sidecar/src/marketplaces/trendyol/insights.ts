@@ -140,8 +140,15 @@ function timeOf(value: string | undefined, field: string, accountId: number): nu
  */
 export async function fetchQuestions(api: TrendyolApi, accountId: number, query: QuestionQuery, now: number, offsetMs: number): Promise<Page<CustomerQuestion>> {
   const invalid = (message: string) => new MarketplaceError('validation', message, { marketplace: 'trendyol', accountId });
+  // Clamping cannot repair a non-number: it would go out as "NaN" and come back as Trendyol's 400.
+  for (const [field, value] of [['page', query.page], ['size', query.size]] as const) {
+    if (value !== undefined && !Number.isFinite(value)) throw invalid(`${field} must be a number, got ${String(value)} / ${field} bir sayı olmalı`);
+  }
   const size = Math.min(Math.max(Math.trunc(query.size ?? 20), 1), TRENDYOL_LIMITS.questionPageSize);
   const page = Math.max(Math.trunc(query.page ?? 0), 0);
+  // Blank like fetchBuybox: a blank filter would read as "no questions about it", not as a mistake.
+  const barcode = query.barcode === undefined ? undefined : typeof query.barcode === 'string' ? query.barcode.trim() : '';
+  if (barcode === '') throw invalid('the barcode filter is empty or not text / barkod filtresi boş ya da metin değil');
   let since = timeOf(query.since, 'since', accountId);
   let until = timeOf(query.until, 'until', accountId);
   if (since !== undefined || until !== undefined) {
@@ -169,11 +176,11 @@ export async function fetchQuestions(api: TrendyolApi, accountId: number, query:
     orderByDirection: query.order === 'desc' ? 'DESC' : 'ASC',
     ...(since !== undefined ? { startDate: since + offsetMs, endDate: until! + offsetMs } : {}),
     ...(query.status ? { status: TY_STATUS[query.status] } : {}),
-    ...(query.barcode ? { barcode: query.barcode } : {}),
+    ...(barcode ? { barcode } : {}),
   };
   const res = checked(questionPage, await api.questions(params), QUESTIONS_REQUEST, accountId);
   return {
-    items: res.content.map((q) => toQuestion(q, offsetMs, query.barcode)),
+    items: res.content.map((q) => toQuestion(q, offsetMs, barcode)),
     page,
     // The page size Trendyol applied, when it says: callers compare a page's length with it.
     size: res.size ?? size,

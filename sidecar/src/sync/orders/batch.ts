@@ -155,12 +155,7 @@ async function importLeased(
     // Only groups this batch still holds: a stalled batch's lease expires, and a worker that took a group
     // over (reusing the creation token, so the same OpenCart order) finishes it; writing the group here
     // as well would set its status pending again. Locked first, as the UPDATE below would (see there).
-    const held = await rawRows<{ id: number }>(
-      trx,
-      `SELECT id FROM ${GROUPS} WHERE id IN (${placeholders(made.length)}) AND locked_by = ? FOR UPDATE`,
-      [...made.map((w) => w.groupId), lease],
-    );
-    const kept = new Set(held.map((r) => Number(r.id)));
+    const kept = await heldGroups(trx, made, lease);
     made = made.filter((w) => kept.has(w.groupId));
     if (made.length === 0) return;
     const lines = made.flatMap((w) => {
@@ -195,10 +190,16 @@ async function importLeased(
   );
   if (statuses.refused.length) env.logger.warn({ accountId: account.id, refused: statuses.refused }, 'batch status change refused some orders; they go the single way');
   const appliedOrders = new Set(statuses.applied.map((a) => a.orderId));
-  const finished = made.filter((w) => appliedOrders.has(w.orderId!));
+  let finished = made.filter((w) => appliedOrders.has(w.orderId!));
   if (finished.length === 0) return [];
+  await step('statuses');
 
   await knex.transaction(async (trx) => {
+    // Again only groups still held: a worker that took one over meanwhile replays the status (same token)
+    // and keeps the group's bookkeeping; `oc_status_id = pending_status_id` here would undo it.
+    const kept = await heldGroups(trx, finished, lease);
+    finished = finished.filter((w) => kept.has(w.groupId));
+    if (finished.length === 0) return;
     const [statusSql, statusBindings] = caseOf('id', finished.map((w) => [w.groupId, groupStatus(w.packages)?.status ?? null]));
     await rawWrite(
       trx,
@@ -215,8 +216,15 @@ async function importLeased(
     // With the packages marked imported, as the single path does (status-out/ack.ts).
     await queueAcks(trx, settings, account, finished.map((w) => ({ groupId: w.groupId, ocOrderId: w.orderId!, packages: w.packages })));
   });
+  if (finished.length === 0) return [];
   env.logger.info({ accountId: account.id, orders: finished.length }, 'marketplace orders imported as a batch');
   return finished.map((w) => ({ groupId: w.groupId, remoteOrderId: w.order.orderId, state: 'imported', ocOrderId: w.orderId!, created: true, heldReasons: [] }));
+}
+
+/** The groups of `work` this batch's lease still holds, row-locked until the caller's transaction ends. */
+async function heldGroups(trx: Knex.Transaction, work: readonly Work[], lease: string): Promise<Set<number>> {
+  const held = await rawRows<{ id: number }>(trx, `SELECT id FROM ${GROUPS} WHERE id IN (${placeholders(work.length)}) AND locked_by = ? FOR UPDATE`, [...work.map((w) => w.groupId), lease]);
+  return new Set(held.map((r) => Number(r.id)));
 }
 
 /** Stores the packages (claimed) and marks each order's claim token on its first package, in one transaction. */

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { MarketplaceAdapter } from '../../marketplaces/contract';
 import type { MarketplaceOrder } from '../../marketplaces/types';
 import { rawRows, rawWrite } from '../../db/raw';
-import { recordHeartbeat } from '../heartbeats';
+import { createHash } from 'node:crypto';
+import { raiseAlert, recordHeartbeat } from '../heartbeats';
 import type { OrderAccount } from './access';
 import type { AccountRef } from './create';
 import { headerOf, importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
@@ -38,6 +39,14 @@ export interface PollResult {
   failed: number;
 }
 
+export const ORDER_SKIPPED_ALERT = 'order_skipped';
+
+/** An alert subject for an order id that may be longer than the 64-character subject: its start and a hash. */
+function skippedSubject(orderId: string): string {
+  const id = String(orderId);
+  return id.length <= 64 ? id : `${id.slice(0, 48)}…${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
+}
+
 /** Records an order the import could not handle as held, with the error, so it is listed and retried. */
 export async function holdFailed(env: OrderEnv, account: AccountRef, order: MarketplaceOrder, err: unknown): Promise<void> {
   const knex = env.ctx.knex;
@@ -45,6 +54,8 @@ export async function holdFailed(env: OrderEnv, account: AccountRef, order: Mark
   const badIds = orderIdsProblem(order);
   if (badIds) {
     env.logger.error({ accountId: account.id, problem: badIds }, 'marketplace order skipped: its ids cannot be stored');
+    // The cursor moves past it, so the owner must hear of it from more than a log line.
+    await raiseAlert(knex, ORDER_SKIPPED_ALERT, account.id, skippedSubject(order.orderId), `Order skipped: ${badIds} / Sipariş atlandı (kimlikleri saklanamıyor): ${badIds}`);
     return;
   }
   const group = await ensureGroup(knex, account.id, order.orderId);
