@@ -53,6 +53,11 @@ describe('Trendyol sandbox: orders, webhooks, faults, control', function () {
     assert.equal((await orders({ startDate: t - 1000 - OFFSET, endDate: t + 1000 - OFFSET })).body.totalElements, 0, 'a UTC window misses it');
     assert.equal((await orders({ startDate: t - 15 * 86_400_000, endDate: t })).status, 400);
     assert.equal((await orders({ startDate: t - 100 * 86_400_000, endDate: t - 99 * 86_400_000 })).status, 400);
+    // An empty date is no bound (as Spring binds it), not the epoch: the default window still finds the order.
+    const open = await orders({ startDate: '', endDate: '' });
+    assert.equal(open.status, 200);
+    assert.equal(open.body.totalElements, 1);
+    assert.equal((await orders({ startDate: 'yesterday' })).status, 400, 'a date that is not a number is refused');
   });
 
   it('moves statuses: Picking, Invoiced (needs invoice number), tracking number; refuses wrong moves', async () => {

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { SandboxError } from './errors';
 import { QUESTION_STATUSES, type Question, type QuestionAnswer, type QuestionStatus } from './insights-store';
-import { apiRoute, intParam, strParam } from './pipeline';
+import { apiRoute, intParam, optionalIntParam, strParam } from './pipeline';
 import type { TrendyolSandboxState } from './state';
 
 const DAY_MS = 86_400_000;
@@ -58,10 +58,10 @@ export function mountInsightRoutes(router: Router, state: TrendyolSandboxState):
     const direction = strParam(req, 'orderByDirection') ?? 'DESC';
     if (direction !== 'ASC' && direction !== 'DESC') throw new SandboxError(400, 'order.by.direction.invalid', 'orderByDirection ASC ya da DESC olmalıdır.');
     // Without dates: the last week. With them: at most two weeks.
-    const hasStart = req.query.startDate !== undefined;
-    const hasEnd = req.query.endDate !== undefined;
-    const end = hasEnd ? intParam(req, 'endDate', 0) - offset : now;
-    const start = hasStart ? intParam(req, 'startDate', 0) - offset : end - LAST_WEEK_MS;
+    const startParam = optionalIntParam(req, 'startDate');
+    const endParam = optionalIntParam(req, 'endDate');
+    const end = endParam !== undefined ? endParam - offset : now;
+    const start = startParam !== undefined ? startParam - offset : end - LAST_WEEK_MS;
     if (end < start) throw new SandboxError(400, 'date.range.invalid', 'endDate startDate’ten önce olamaz.');
     if (end - start > s.maxQuestionRangeMs) throw new SandboxError(400, 'date.range.too.long', `Tarih aralığı en fazla ${Math.round(s.maxQuestionRangeMs / DAY_MS)} gün olabilir.`);
     const all = state.insights.list(seller.sellerId, {

@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import { SandboxError } from './errors';
 import { PACKAGE_STATUSES, type PackageStatus, type ShipmentPackage } from './model';
-import { apiRoute, intParam, strParam } from './pipeline';
+import { apiRoute, intParam, optionalIntParam, strParam } from './pipeline';
 import { claimJson, packageJson } from './serialize';
 import type { TrendyolSandboxState } from './state';
 
@@ -29,10 +29,12 @@ export function mountOrderRoutes(router: Router, state: TrendyolSandboxState): v
     if (status !== undefined && !PACKAGE_STATUSES.includes(status as PackageStatus)) throw new SandboxError(400, 'status.invalid', `${status} geçerli bir statü değildir.`);
     const orderNumber = strParam(req, 'orderNumber');
     const ids = strParam(req, 'shipmentPackageIds')?.split(',').map(Number);
-    const hasStart = req.query.startDate !== undefined;
-    const hasEnd = req.query.endDate !== undefined;
-    const end = hasEnd ? intParam(req, 'endDate', 0) - offset : now;
-    const start = hasStart ? intParam(req, 'startDate', 0) - offset : end - s.maxOrderRangeMs;
+    const startParam = optionalIntParam(req, 'startDate');
+    const endParam = optionalIntParam(req, 'endDate');
+    const hasStart = startParam !== undefined;
+    const hasEnd = endParam !== undefined;
+    const end = hasEnd ? endParam - offset : now;
+    const start = hasStart ? startParam - offset : end - s.maxOrderRangeMs;
     if (end < start) throw new SandboxError(400, 'date.range.invalid', 'endDate startDate’ten önce olamaz.');
     if (end - start > s.maxOrderRangeMs) throw new SandboxError(400, 'date.range.too.long', `Tarih aralığı en fazla ${Math.round(s.maxOrderRangeMs / 86_400_000)} gün olabilir.`);
     if (start < now - s.orderLookbackMs) throw new SandboxError(400, 'date.range.too.old', 'En fazla 3 ay öncesine kadar sorgulama yapılabilir.');
@@ -82,8 +84,10 @@ export function mountOrderRoutes(router: Router, state: TrendyolSandboxState): v
     const size = intParam(req, 'size', 50, state.settings.maxOrderPageSize);
     if (size === 0) throw new SandboxError(400, 'size.invalid', 'size en az 1 olmalıdır.');
     const itemStatus = strParam(req, 'claimItemStatus');
-    const end = req.query.endDate !== undefined ? intParam(req, 'endDate', 0) - offset : now;
-    const start = req.query.startDate !== undefined ? intParam(req, 'startDate', 0) - offset : end - state.settings.maxOrderRangeMs;
+    const endParam = optionalIntParam(req, 'endDate');
+    const startParam = optionalIntParam(req, 'startDate');
+    const end = endParam !== undefined ? endParam - offset : now;
+    const start = startParam !== undefined ? startParam - offset : end - state.settings.maxOrderRangeMs;
     const all = [...state.orders.claims.values()]
       .filter((c) => c.sellerId === seller.sellerId && c.lastModifiedDate >= start && c.lastModifiedDate <= end)
       .filter((c) => itemStatus === undefined || c.items.some((i) => i.claimItems.some((ci) => ci.claimItemStatus.name === itemStatus)))

@@ -127,6 +127,15 @@ export function intParam(req: Request, name: string, fallback: number, max?: num
   return n;
 }
 
+/**
+ * A whole-number query value, or undefined when it is absent or empty: Trendyol's Spring handlers bind
+ * `startDate=` to no value, so an empty date means "no bound", not the epoch.
+ */
+export function optionalIntParam(req: Request, name: string): number | undefined {
+  const raw = req.query[name];
+  return raw === undefined || raw === '' ? undefined : intParam(req, name, 0);
+}
+
 export function strParam(req: Request, name: string): string | undefined {
   const raw = req.query[name];
   return typeof raw === 'string' && raw !== '' ? raw : undefined;
