@@ -72,7 +72,7 @@ describe('analytics: price suggestions', () => {
     const s = suggestPrice({ currentPrice: 20, baseUnitsPerDay: 10, elasticity: est(-3), rules: { cost: 10 } });
     assert.equal(s.action, 'lower');
     assert.equal(s.suggested.price, 17);
-    assert.ok(s.suggested.profitPerDay > s.current.profitPerDay);
+    assert.ok(s.suggested.profitPerDay! > s.current.profitPerDay!);
     assert.ok(s.range && s.range.profitChange[0] <= s.range.profitChange[1]);
     const near = suggestPrice({ currentPrice: 16, baseUnitsPerDay: 10, elasticity: est(-3), rules: { cost: 10 } });
     assert.equal(near.suggested.price, 15);
@@ -126,6 +126,9 @@ describe('analytics: price suggestions', () => {
           if (cost !== null && p > 0) assert.ok((p - cost) / p >= margin - 1e-9, `${s.action} ${p}: margin below ${margin}`);
           assert.ok(p >= s.bounds.lower && p <= s.bounds.upper, `${p} outside the reported bounds ${JSON.stringify(s.bounds)}`);
           const today = Math.round(price * 100) / 100;
+          const outside = today < Math.ceil(floor * 100 - 1e-6) / 100 || today > Math.floor(ceiling * 100 + 1e-6) / 100;
+          assert.equal(s.forced !== null, outside, `${today} in [${floor}, ${ceiling}]: forced ${JSON.stringify(s.forced)}`);
+          if (s.action === 'unavailable') assert.ok(s.suggested.unitsPerDay === null && s.suggested.profitPerDay === null, JSON.stringify(s.suggested));
           if (today < floor - 1e-9 || today > ceiling + 1e-9) {
             assert.notEqual(s.action, 'keep', `${today} outside [${floor}, ${ceiling}] kept`);
             assert.ok(p !== today);
@@ -150,8 +153,8 @@ describe('analytics: price suggestions', () => {
     assert.match(s.reason.tr, /birim maliyetin \(10\.00\) altında.*en düşük fiyat 12\.00/);
     // Effect under the point estimate: 5 · (12/8)^−0.2 = 4.6105 units a day, profit 2 × 4.6105 = 9.2211
     // against (8 − 10) × 5 = −10 today.
-    assert.ok(Math.abs(s.suggested.unitsPerDay - 4.6105) < 1e-4, `${s.suggested.unitsPerDay}`);
-    assert.ok(Math.abs(s.suggested.profitPerDay - 9.2211) < 1e-4, `${s.suggested.profitPerDay}`);
+    assert.ok(Math.abs(s.suggested.unitsPerDay! - 4.6105) < 1e-4, `${s.suggested.unitsPerDay}`);
+    assert.ok(Math.abs(s.suggested.profitPerDay! - 9.2211) < 1e-4, `${s.suggested.profitPerDay}`);
     assert.equal(s.current.profitPerDay, -10);
     // Interval ends −1.18 and 0.78: units 5·1.5^−1.18 − 5 = −1.9013 … 5·1.5^0.78 − 5 = +1.8600.
     assert.ok(s.range && Math.abs(s.range.unitsChange[0] + 1.9013) < 1e-4 && Math.abs(s.range.unitsChange[1] - 1.86) < 1e-4, JSON.stringify(s.range));
@@ -179,7 +182,7 @@ describe('analytics: price suggestions', () => {
     assert.match(s.reason.en, /above your maximum price 25\.00.*Lower it to 25\.00/);
     assert.match(s.reason.tr, /en yüksek fiyatın \(25\.00\) üstünde/);
     // 5 · (25/30)^−0.2 = 5.1857 units a day; profit 15 × 5.1857 = 77.785 against 20 × 5 = 100.
-    assert.ok(Math.abs(s.suggested.unitsPerDay - 5.1857) < 1e-4 && Math.abs(s.suggested.profitPerDay - 77.785) < 1e-3, JSON.stringify(s.suggested));
+    assert.ok(Math.abs(s.suggested.unitsPerDay! - 5.1857) < 1e-4 && Math.abs(s.suggested.profitPerDay! - 77.785) < 1e-3, JSON.stringify(s.suggested));
     // With a significant elasticity the optimiser also stays at or below the maximum.
     const sig = suggestPrice({ currentPrice: 30, baseUnitsPerDay: 5, elasticity: est(-0.5), rules: { cost: 10, maxPrice: 25 } });
     assert.equal(sig.action, 'lower');
@@ -198,6 +201,39 @@ describe('analytics: price suggestions', () => {
     assert.equal(above.action, 'unavailable');
     assert.equal(above.suggested.price, 20);
     assert.match(above.reason.en, /15\.00 \(your minimum price\), is above your maximum price 12\.00/);
+  });
+
+  it('leaves the effect of an `unavailable` suggestion empty instead of repeating today’s units', () => {
+    // No elasticity: the move to the minimum is made, its effect on demand unknown.
+    const blind = suggestPrice({ currentPrice: 8, baseUnitsPerDay: 5, elasticity: null, rules: { cost: 10, minPrice: 12 } });
+    assert.equal(blind.action, 'unavailable');
+    assert.deepEqual(blind.suggested, { price: 12, unitsPerDay: null, profitPerDay: null });
+    // Today's outcome is known: the demand forecast at today's price, (8 − 10) × 5 with the cost.
+    assert.deepEqual(blind.current, { price: 8, unitsPerDay: 5, profitPerDay: -10 });
+    // No cost: no profit either, today's or the suggestion's (before, the price was taken as all profit).
+    const noCost = suggestPrice({ currentPrice: 20, baseUnitsPerDay: 5, elasticity: est(-2), rules: { cost: null } });
+    assert.deepEqual([noCost.action, noCost.current, noCost.suggested], ['unavailable', { price: 20, unitsPerDay: 5, profitPerDay: null }, { price: 20, unitsPerDay: null, profitPerDay: null }]);
+    // Contradicting rules, though cost and elasticity are known: still not estimated.
+    const contra = suggestPrice({ currentPrice: 8, baseUnitsPerDay: 5, elasticity: est(-3), rules: { cost: 10, minMargin: 0.1, maxPrice: 10.5 } });
+    assert.deepEqual([contra.action, contra.suggested.unitsPerDay, contra.suggested.profitPerDay], ['unavailable', null, null]);
+  });
+
+  it('marks a move the owner’s rules force with the rule broken and its price', () => {
+    const forced = (currentPrice: number, rules: Parameters<typeof suggestPrice>[0]['rules'], elasticity: ElasticityEstimate | null = est(-0.2, 0.5)) =>
+      suggestPrice({ currentPrice, baseUnitsPerDay: 5, elasticity, rules }).forced;
+    assert.deepEqual(forced(8, { cost: 10, minPrice: 12 }), { rule: 'cost', limit: 10 });
+    assert.deepEqual(forced(10.5, { cost: 10, minMargin: 0.1 }), { rule: 'margin', limit: 11.12 });
+    assert.deepEqual(forced(11, { cost: 5, minPrice: 12 }), { rule: 'min_price', limit: 12 });
+    assert.deepEqual(forced(30, { cost: 10, maxPrice: 25 }), { rule: 'max_price', limit: 25 });
+    // Marked whatever the action: with a significant elasticity, and with none (unavailable).
+    assert.deepEqual(forced(30, { cost: 10, maxPrice: 25 }, est(-0.5)), { rule: 'max_price', limit: 25 });
+    assert.deepEqual(forced(30, { cost: null, maxPrice: 25 }, null), { rule: 'max_price', limit: 25 });
+    // Inside the rules: nothing forced, whether kept or optimised.
+    assert.equal(forced(20, { cost: 10 }), null);
+    assert.equal(forced(20, { cost: 10 }, est(-3)), null);
+    // Contradicting rules: a price below the floor is still raised to it; one above the maximum is left.
+    assert.deepEqual(forced(8, { cost: 10, minMargin: 0.1, maxPrice: 10.5 }, est(-3)), { rule: 'cost', limit: 10 });
+    assert.equal(forced(20, { cost: 10, minPrice: 15, maxPrice: 12 }, est(-3)), null);
   });
 
   it('does not price above the dearest competitor', () => {

@@ -92,7 +92,10 @@ describe('analytics: seller actions', () => {
     ]);
     const actions = rankActions({
       products,
-      prices: [{ productId: 2, action: 'raise', suggestedPrice: 110, profitChange30: 45 }, { productId: 3, action: 'keep', suggestedPrice: 100, profitChange30: 0 }],
+      prices: [
+        { productId: 2, action: 'raise', currentPrice: 100, suggestedPrice: 110, units30: 10, profitChange30: 45, forced: null },
+        { productId: 3, action: 'keep', currentPrice: 100, suggestedPrice: 100, units30: 90, profitChange30: 0, forced: null },
+      ],
       listings: [
         { listingId: 9, marketplaceId: 4, marketplace: 'trendyol', productId: 3, state: 'failed', lastError: 'missing attribute Renk' },
         { listingId: 10, marketplaceId: 5, marketplace: 'n11', productId: 1, state: 'active', lastError: null },
@@ -117,7 +120,7 @@ describe('analytics: seller actions', () => {
     const blockedWhy = "required attribute 'Renk' (id 47) is not mapped";
     const actions = rankActions({
       products,
-      prices: [{ productId: 1, action: 'lower', suggestedPrice: 95, profitChange30: 500 }],
+      prices: [{ productId: 1, action: 'lower', currentPrice: 100, suggestedPrice: 95, units30: 60, profitChange30: 500, forced: null }],
       listings: [
         // 60 units × 25 % × 40 margin = 600.
         { listingId: 20, marketplaceId: 6, marketplace: 'hepsiburada', productId: 1, state: 'inactive', lastError: null },

@@ -54,16 +54,24 @@ export async function trainRecommendations(
     const cost = prices.get(key)?.rules.cost ?? null;
     products.set(id, { productId: id, name: f.name, price: f.listPrice, unitCost: cost, stock: d.stock, units30: d.units30, daysOfCover: d.daysOfCover, reorderQuantity: d.reorder.quantity });
   }
-  const priceOutlooks: PriceOutlook[] = [...prices.entries()].map(([key, p]) => ({
-    productId: Number(key),
-    action: p.suggestion.action,
-    suggestedPrice: p.suggestion.suggested.price,
-    profitChange30: (p.suggestion.suggested.profitPerDay - p.suggestion.current.profitPerDay) * 30,
-  }));
+  const priceOutlooks: PriceOutlook[] = [...prices.entries()].map(([key, p]) => {
+    const { action, current, suggested, forced } = p.suggestion;
+    // An `unavailable` suggestion has no estimated effect: nothing to rank on its profit (a forced move still ranks).
+    const estimated = action !== 'unavailable' && current.profitPerDay !== null && suggested.profitPerDay !== null;
+    return {
+      productId: Number(key),
+      action,
+      currentPrice: current.price,
+      suggestedPrice: suggested.price,
+      units30: current.unitsPerDay === null ? null : current.unitsPerDay * 30,
+      profitChange30: estimated ? (suggested.profitPerDay! - current.profitPerDay!) * 30 : null,
+      forced,
+    };
+  });
   const listings = await rawRows<{ id: number; marketplace_id: number; code: string; product_id: number; state: string; last_error: string | null }>(
     ctx.knex,
     `SELECT l.id, l.marketplace_id, m.code, l.product_id, l.state, l.last_error FROM meschain_listings l JOIN meschain_marketplaces m ON m.id = l.marketplace_id
-      WHERE m.store_id = ? AND l.state IN ('blocked', 'failed', 'quarantined', 'inactive')`,
+      WHERE m.store_id = ? AND (l.state IN ('blocked', 'failed', 'quarantined', 'inactive') OR (l.state = 'active' AND l.last_error IS NOT NULL AND l.last_error <> ''))`,
     [ctx.storeId],
   );
   const listingStatus: ListingStatus[] = listings.map((l) => ({ listingId: Number(l.id), marketplaceId: l.marketplace_id, marketplace: l.code, productId: l.product_id, state: l.state, lastError: l.last_error }));

@@ -31,16 +31,22 @@ export interface CompetitorPrice {
 
 export interface PriceOutcome {
   price: number;
-  unitsPerDay: number;
-  profitPerDay: number;
+  /** Expected units a day at `price`; null where how demand reacts to the price is not estimated (`unavailable`'s suggested outcome). */
+  unitsPerDay: number | null;
+  /** (price − cost) × units a day; null without a cost or without units. */
+  profitPerDay: number | null;
 }
+
+/** The owner's rule today's price breaks: below the unit cost, the margin floor or the minimum price, or above the maximum. */
+export type BrokenPriceRule = 'cost' | 'margin' | 'min_price' | 'max_price';
 
 export interface PriceSuggestion {
   /**
    * raise / lower / keep rest on an elasticity and a unit cost. `unavailable`: no cost, no elasticity
    * (neither the product's nor its category's) or rules that contradict each other; the suggested
-   * price still keeps to the rules, but how demand reacts is not estimated (`range` is null and the
-   * suggested outcome holds today's units), so nothing should be ranked on its profit.
+   * price still keeps to the rules, but how demand reacts is not estimated: `range` is null and the
+   * suggested outcome's units and profit are null (`current` keeps the demand forecast at today's
+   * price, and its profit when the cost is known), so nothing can be ranked on its profit.
    */
   action: 'raise' | 'lower' | 'keep' | 'unavailable';
   reason: { en: string; tr: string };
@@ -54,6 +60,12 @@ export interface PriceSuggestion {
    */
   bounds: { lower: number; upper: number };
   competitors: { lowest: number; highest: number; count: number } | null;
+  /**
+   * Set when today's price breaks one of the owner's rules (whatever `action` says, `unavailable`
+   * included): the suggested price is the move back inside them, to be made whatever it does to profit.
+   * `limit` is the broken rule's price: the unit cost, the margin floor (whole cents), the minimum or the maximum.
+   */
+  forced: { rule: BrokenPriceRule; limit: number } | null;
 }
 
 type Text = { en: string; tr: string };
@@ -67,7 +79,10 @@ const money = (x: number) => x.toFixed(2);
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 const CONFIDENCE_TR = { low: 'düşük', medium: 'orta', high: 'yüksek' } as const;
 
-function outcome(p: number, p0: number, q0: number, beta: number, cost: number): PriceOutcome {
+/** An outcome under an elasticity and a cost: every figure known. */
+type Estimated = { [K in keyof PriceOutcome]: number };
+
+function outcome(p: number, p0: number, q0: number, beta: number, cost: number): Estimated {
   const q = q0 * Math.pow(p / p0, beta);
   return { price: round2(p), unitsPerDay: q, profitPerDay: (p - cost) * q };
 }
@@ -103,17 +118,18 @@ function floorSource(l: Limits): Text {
 }
 
 /** Which rule today's price breaks and the nearest allowed price; null when it keeps to them. */
-function outOfBounds(price: number, l: Limits): { target: number; text: Text } | null {
+function outOfBounds(price: number, l: Limits): { target: number; broken: NonNullable<PriceSuggestion['forced']>; text: Text } | null {
   if (price < l.lo) {
     const src = floorSource(l);
-    const cause: Text =
+    const [broken, cause]: [NonNullable<PriceSuggestion['forced']>, Text] =
       l.cost !== null && price < l.cost
-        ? { en: `below the unit cost ${money(l.cost)}`, tr: `birim maliyetin (${money(l.cost)}) altında` }
+        ? [{ rule: 'cost', limit: l.cost }, { en: `below the unit cost ${money(l.cost)}`, tr: `birim maliyetin (${money(l.cost)}) altında` }]
         : l.marginFloor !== null && price < ceil2(l.marginFloor)
-          ? { en: `below the margin floor ${money(ceil2(l.marginFloor))}`, tr: `asgari marj sınırının (${money(ceil2(l.marginFloor))}) altında` }
-          : { en: `below your minimum price ${money(l.lo)}`, tr: `belirlediğiniz en düşük fiyatın (${money(l.lo)}) altında` };
+          ? [{ rule: 'margin', limit: ceil2(l.marginFloor) }, { en: `below the margin floor ${money(ceil2(l.marginFloor))}`, tr: `asgari marj sınırının (${money(ceil2(l.marginFloor))}) altında` }]
+          : [{ rule: 'min_price', limit: l.lo }, { en: `below your minimum price ${money(l.lo)}`, tr: `belirlediğiniz en düşük fiyatın (${money(l.lo)}) altında` }];
     return {
       target: l.lo,
+      broken,
       text: {
         en: `Today's price ${money(price)} is ${cause.en}; the lowest price your rules allow is ${money(l.lo)} (${src.en}).`,
         tr: `Bugünkü fiyat ${money(price)}, ${cause.tr}; kurallarınızın izin verdiği en düşük fiyat ${money(l.lo)} (${src.tr}).`,
@@ -123,6 +139,7 @@ function outOfBounds(price: number, l: Limits): { target: number; text: Text } |
   if (price > l.hi) {
     return {
       target: l.hi,
+      broken: { rule: 'max_price', limit: l.hi },
       text: {
         en: `Today's price ${money(price)} is above your maximum price ${money(l.hi)}.`,
         tr: `Bugünkü fiyat ${money(price)}, belirlediğiniz en yüksek fiyatın (${money(l.hi)}) üstünde.`,
@@ -183,10 +200,11 @@ export function suggestPrice(input: {
   const step = rules.maxStep ?? 0.15;
   const today = round2(p0);
   const join = (...parts: Text[]): Text => ({ en: parts.map((t) => t.en).join(' '), tr: parts.map((t) => t.tr).join(' ') });
-  // Units and profit at a price without an estimate of the reaction: today's units, documented on `action`.
-  const unestimated = (price: number): PriceSuggestion => {
-    const c = outcome(p0, p0, q0, est?.elasticity ?? 0, cost ?? 0);
-    return { action: 'unavailable', reason: { en: '', tr: '' }, current: c, suggested: price === today ? c : outcome(price, p0, q0, 0, cost ?? 0), range: null, bounds: { lower: lim.lo, upper: lim.hi }, competitors };
+  // Without an estimate of the reaction only today's outcome is known (its profit only with a cost);
+  // the suggested one is left empty rather than filled with today's units, which would read as a forecast.
+  const unestimated = (price: number, forced: PriceSuggestion['forced']): PriceSuggestion => {
+    const current: PriceOutcome = { price: today, unitsPerDay: q0, profitPerDay: cost === null ? null : (p0 - cost) * q0 };
+    return { action: 'unavailable', reason: { en: '', tr: '' }, current, suggested: { price: round2(price), unitsPerDay: null, profitPerDay: null }, range: null, bounds: { lower: lim.lo, upper: lim.hi }, competitors, forced };
   };
 
   if (lim.lo > lim.hi) {
@@ -194,7 +212,8 @@ export function suggestPrice(input: {
     // wins, so nothing below cost is ever offered; the owner has to settle the rules.
     const src = floorSource(lim);
     const price = Math.max(today, lim.lo);
-    const s = unestimated(price);
+    // Only a price below the floor is moved; one above the maximum stays, the rules being what is wrong.
+    const s = unestimated(price, price > today ? (outOfBounds(today, lim)?.broken ?? null) : null);
     s.reason = {
       en: `Your price rules contradict each other: the lowest price they allow, ${money(lim.lo)} (${src.en}), is above your maximum price ${money(lim.hi)}, so no price keeps to all of them. ${price > today ? `Today's price ${money(today)} is below that floor; do not sell below ${money(price)}.` : "Today's price stays."} Raise the maximum or check the cost and margin.`,
       tr: `Fiyat kurallarınız birbiriyle çelişiyor: izin verdikleri en düşük fiyat ${money(lim.lo)} (${src.tr}), belirlediğiniz en yüksek fiyatın (${money(lim.hi)}) üstünde; hiçbir fiyat hepsine uymuyor. ${price > today ? `Bugünkü fiyat ${money(today)} bu sınırın altında; ${money(price)} altında satmayın.` : 'Bugünkü fiyat korunuyor.'} En yüksek fiyatı artırın ya da maliyeti ve marjı kontrol edin.`,
@@ -221,7 +240,7 @@ export function suggestPrice(input: {
 
   if (cost === null || !est) {
     const why = cost === null ? (out ? NO_COST_MOVED : NO_COST) : NO_ELASTICITY;
-    const s = unestimated(forced);
+    const s = unestimated(forced, out?.broken ?? null);
     return { ...s, reason: out ? join(out.text, moveText(forced), why) : why, bounds: forcedBounds };
   }
 
@@ -237,6 +256,7 @@ export function suggestPrice(input: {
       range: null,
       bounds: forcedBounds,
       competitors,
+      forced: null,
     };
   }
 
@@ -272,5 +292,5 @@ export function suggestPrice(input: {
         en: `${e.en}: ${action === 'keep' ? 'today’s price is already near the best allowed' : `${action} ${pct} to ${money(best)}`}; expected profit change ${dProfit.toFixed(2)} per 30 days.`,
         tr: `${e.tr}: ${action === 'keep' ? 'bugünkü fiyat izin verilen en iyi fiyata zaten yakın' : `fiyatı ${pct} değiştirip ${money(best)} yapın`}; 30 günde beklenen kâr değişimi ${dProfit.toFixed(2)}.`,
       };
-  return { action, reason: out ? join(out.text, effect) : effect, current, suggested, range, bounds: chosenFrom, competitors };
+  return { action, reason: out ? join(out.text, effect) : effect, current, suggested, range, bounds: chosenFrom, competitors, forced: out?.broken ?? null };
 }
