@@ -3,7 +3,7 @@ import type { TestDatabase } from '../support/db';
 import type { OcContext } from '../../src/db/opencart';
 import type { AccountRef } from '../../src/sync/orders/create';
 import { importOrder, reprocessGroup, type OrderEnv } from '../../src/sync/orders/process';
-import { ensureGroup, groupById, listHeld, packagesOf, setPackages, upsertPackage } from '../../src/sync/orders/store';
+import { ensureGroup, findGroup, groupById, listHeld, packagesOf, setPackages, upsertPackage } from '../../src/sync/orders/store';
 import { headerOf } from '../../src/sync/orders/process';
 import { buildCreateInput } from '../../src/sync/orders/create';
 import { conversionFor } from '../../src/sync/orders/money';
@@ -354,6 +354,25 @@ describe('orders in: import into OpenCart', () => {
     assert.match(skipped[0]!.subject, /^9{48}…[0-9a-f]{12}$/);
     assert.match(skipped[0]!.message, /orderId.*Sipariş atlandı/s);
 
+    assert.equal(await orderCount(db.knex, prefix), ordersBefore, 'no OpenCart order was written');
+    assert.deepEqual(await stockOf(db.knex, prefix), stockBefore, 'no stock was taken');
+  });
+
+  it('a re-run from the stored packages of an order the check refused keeps it held with the reason, nothing written', async () => {
+    const ordersBefore = await orderCount(db.knex, prefix);
+    const stockBefore = await stockOf(db.knex, prefix);
+    const lines = [{ lineId: 'L1', barcode: IPHONE.barcode, quantity: 0, unitPrice: '960.00' }];
+    assert.equal(await importOrHold(env, account, order('BAD-QTY-2', [{ packageId: 'BAD-QTY-2-P1', status: 'created', lines }])), null);
+    const group = (await findGroup(db.knex, account.id, 'BAD-QTY-2'))!;
+    // Retry, recovery and returns all re-run the group from what is stored.
+    const outcome = await reprocessGroup(env, account, group.id);
+    assert.equal(outcome.state, 'held');
+    assert.match(outcome.heldReasons.join(' '), /"BAD-QTY-2" cannot be imported: packages\.0\.lines\.0\.quantity: quantity is below 1 \/ sipariş içe aktarılamaz/);
+    const held = (await listHeld(db.knex)).filter((h) => h.remoteOrderId === 'BAD-QTY-2');
+    assert.equal(held.length, 1);
+    assert.equal(held[0]!.reason, outcome.heldReasons[0], 'the held list shows the latest reason');
+    assert.equal((await groupById(db.knex, group.id))!.state, 'held');
+    assert.equal((await groupById(db.knex, group.id))!.ocOrderId, null);
     assert.equal(await orderCount(db.knex, prefix), ordersBefore, 'no OpenCart order was written');
     assert.deepEqual(await stockOf(db.knex, prefix), stockBefore, 'no stock was taken');
   });

@@ -24,7 +24,7 @@ import {
   type OrderHeader,
   type PackageRow,
 } from './store';
-import { assertImportable } from './check';
+import { assertImportable, orderProblem } from './check';
 
 /**
  * Orders in: one marketplace order (any subset of its packages, from a poll page or a webhook) → the
@@ -44,6 +44,8 @@ import { assertImportable } from './check';
  * - A line that cannot be matched, or an order in a currency the shop does not have, HOLDS the package
  *   (state 'held' with the reason, listed by /api/orders/held) — nothing is imported half, nothing is
  *   dropped; retry re-runs this with the stored packages.
+ * - The stored packages pass the order check (check.ts) again before every run: an order held because
+ *   it failed the check stays held, with the latest reason, until a corrected copy replaces it.
  */
 
 export interface OrderEnv {
@@ -96,15 +98,40 @@ export async function importOrder(env: OrderEnv, account: AccountRef, order: Mar
   });
 }
 
-/** Re-runs an order number from its stored packages (held-order retry, recovery). */
+/** Re-runs an order number from its stored packages (held-order retry, recovery, returns); held while they fail the check. */
 export async function reprocessGroup(env: OrderEnv, account: AccountRef, groupId: number): Promise<ImportOutcome> {
   const group = await groupById(env.ctx.knex, groupId);
   if (!group) throw new Error(`order group ${groupId} does not exist`);
   return withGroupLease(env.ctx.knex, groupId, () => reconcile(env, account, groupId));
 }
 
+/** Keeps an order number held with `reason` (the marketplace's copy fails the check); the store is not touched. */
+export async function holdGroup(env: OrderEnv, account: AccountRef, groupId: number, reason: string): Promise<ImportOutcome> {
+  const { knex } = env.ctx;
+  return withGroupLease(knex, groupId, async () => {
+    const group = (await groupById(knex, groupId))!;
+    return keepHeld(env, account, group, await packagesOf(knex, account.id, group.remoteOrderId), reason);
+  });
+}
+
+/** Holds every package not yet part of an OpenCart order, as holdFailed (poll.ts) first did, in one commit. */
+async function keepHeld(env: OrderEnv, account: AccountRef, group: GroupRow, packages: readonly PackageRow[], reason: string): Promise<ImportOutcome> {
+  const ids = packages.filter((p) => p.state !== 'imported').map((p) => p.id);
+  await env.ctx.knex.transaction(async (trx) => {
+    await setPackages(trx, ids, { state: 'held', hold_reason: reason.slice(0, 4000) });
+    if (ids.length) await updateGroup(trx, group.id, { state: 'held' });
+  });
+  env.logger.warn({ accountId: account.id, orderId: group.remoteOrderId, reason }, 'marketplace order held: it fails the order check');
+  return { groupId: group.id, remoteOrderId: group.remoteOrderId, state: ids.length ? 'held' : group.state, ocOrderId: group.ocOrderId, created: false, heldReasons: [reason] };
+}
+
 function latestHeader(packages: readonly PackageRow[]): OrderHeader {
   return packages.reduce((a, b) => (b.stored.package.updatedAt > a.stored.package.updatedAt ? b : a)).stored.header;
+}
+
+/** The order as its stored packages describe it, for the check a delivered order gets. */
+function storedOrder(packages: readonly PackageRow[]): MarketplaceOrder {
+  return { ...latestHeader(packages), packages: packages.map((p) => p.stored.package), complete: false };
 }
 
 const lineRef = (p: PackageRow, l: OrderLine) => `${p.remotePackageId}|${l.lineId}`;
@@ -116,6 +143,10 @@ async function reconcile(env: OrderEnv, account: AccountRef, groupId: number): P
   for (const id of await pendingAdjustments(knex, groupId)) await applyAdjustment(ctx, id);
   let group = (await groupById(knex, groupId))!;
   const packages = await packagesOf(knex, account.id, group.remoteOrderId);
+  // What is stored need not have passed the check (holdFailed keeps a refused order's packages): the
+  // data layer would refuse it mid-write, so a re-run keeps it held with the reason instead.
+  const problem = orderProblem(storedOrder(packages));
+  if (problem) return keepHeld(env, account, group, packages, problem);
   const header = latestHeader(packages);
   const live = packages.filter((p) => kindOf(p.stored.package.status) === 'live');
   const awaiting = packages.filter((p) => kindOf(p.stored.package.status) === 'awaiting');

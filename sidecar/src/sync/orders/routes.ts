@@ -3,7 +3,8 @@ import { listAlerts, listHeartbeats } from '../heartbeats';
 import { listReservations } from '../reservations';
 import { shipInputSchema, ShipError, shipmentsOfOrder, shipOrder } from '../status-out';
 import type { MarketplaceAccess } from './access';
-import { importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
+import { orderProblem } from './check';
+import { holdGroup, importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
 import { loadOrderSettings, OrderSettingsError, saveOrderSettings } from './settings';
 import { groupsByOcOrder, linesOf, listHeld, packageById, packagesOf, findGroup } from './store';
 
@@ -66,6 +67,8 @@ export function createOrdersRouter(deps: OrdersApiDeps): Router {
     if (pkg.state !== 'held') return fail(res, 409, 'not_held', `package ${id} is ${pkg.state}, not held / paket beklemede değil`);
     const account = await access.account(pkg.marketplaceId);
     if (!account) return fail(res, 404, 'not_found', `marketplace account ${pkg.marketplaceId} no longer exists`);
+    const group = await findGroup(knex, account.id, pkg.remoteOrderId);
+    if (!group) return fail(res, 404, 'not_found', `marketplace order ${pkg.remoteOrderId} has no order record / sipariş kaydı bulunamadı`);
     let outcome: ImportOutcome;
     // Ask the marketplace for the order as it is now (it may have moved on while held); else use what is stored.
     const fresh = await access
@@ -73,9 +76,17 @@ export function createOrdersRouter(deps: OrdersApiDeps): Router {
       .then((a) => a.fetchOrder(pkg.remoteOrderId))
       .catch(() => null);
     const withFetch: OrderEnv = { ...env, fetchOrder: async (oid) => (await access.adapter(account.id)).fetchOrder(oid) };
-    if (fresh) outcome = await importOrder(withFetch, account, fresh);
-    else outcome = await reprocessGroup(withFetch, account, (await findGroup(knex, account.id, pkg.remoteOrderId))!.id);
-    res.status(outcome.state === 'held' ? 409 : 200).json({ outcome });
+    // A copy the check still refuses is an answer, not a failure: the order stays held with what is wrong now.
+    const problem = fresh && orderProblem(fresh);
+    if (problem) outcome = await holdGroup(env, account, group.id, problem);
+    else if (fresh) outcome = await importOrder(withFetch, account, fresh);
+    else outcome = await reprocessGroup(withFetch, account, group.id);
+    if (outcome.state !== 'held') {
+      res.json({ outcome });
+      return;
+    }
+    const message = `package ${id} is still held: ${outcome.heldReasons.join('; ')} / paket hâlâ beklemede`;
+    res.status(409).json({ error: { code: 'still_held', message }, outcome });
   }));
 
   router.get('/reservations', wrap(async (req, res) => {
