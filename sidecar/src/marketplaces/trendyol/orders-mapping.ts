@@ -36,10 +36,14 @@ function address(a: TyAddress | undefined, email: string | undefined): Address {
   };
 }
 
+/** A JSON number, or undefined for a missing, null or non-finite one (Trendyol sends null for unknown amounts). */
+const finite = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) ? n : undefined);
+
 function line(l: TyLine, currency: string): OrderLine {
   const quantity = l.quantity ?? 0;
   // price = what the buyer pays per unit; amount = unit price before discounts; discount = whole line.
-  const unit = l.price ?? (l.amount !== undefined ? l.amount - (l.discount ?? 0) / Math.max(1, quantity) : undefined);
+  const amount = finite(l.amount);
+  const unit = finite(l.price) ?? (amount !== undefined ? amount - (finite(l.discount) ?? 0) / Math.max(1, quantity) : undefined);
   const vatRate = unit !== undefined && l.vatBaseAmount && l.vatBaseAmount > 0 && unit > 0 ? Math.round((unit / l.vatBaseAmount - 1) * 100) : undefined;
   const variant = [
     ...(l.productColor ? [{ name: 'Renk', value: l.productColor }] : []),
@@ -54,7 +58,7 @@ function line(l: TyLine, currency: string): OrderLine {
     quantity,
     // No price at all stays empty (not 0.00): the import's check refuses the order instead of selling free.
     unitPrice: unit === undefined || !Number.isFinite(unit) ? '' : m2(unit),
-    ...(l.amount !== undefined ? { listUnitPrice: m2(l.amount) } : {}),
+    ...(amount !== undefined ? { listUnitPrice: m2(amount) } : {}),
     discount: m2(l.discount ?? 0),
     ...(vatRate !== undefined && [0, 1, 10, 20].includes(vatRate) ? { vatRate } : {}),
     currency: l.currencyCode ?? currency,

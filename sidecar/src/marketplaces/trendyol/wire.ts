@@ -25,10 +25,10 @@ export interface TyLine {
   productColor?: string | null;
   productSize?: string | null;
   quantity?: number;
-  amount?: number;
-  discount?: number;
-  price?: number;
-  vatBaseAmount?: number;
+  amount?: number | null;
+  discount?: number | null;
+  price?: number | null;
+  vatBaseAmount?: number | null;
   currencyCode?: string;
   orderLineItemStatusName?: string;
 }
