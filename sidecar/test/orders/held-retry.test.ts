@@ -148,4 +148,29 @@ describe('held orders: retrying an order the check refused', function () {
     assert.equal(await orderCount(db.knex, prefix), ordersBefore + 1);
     assert.equal((await heldOf(bad.orderNumber)).length, 0);
   });
+
+  it('while another worker holds the order, a retry answers 409 busy with Retry-After and writes nothing', async () => {
+    const ordersBefore = await orderCount(db.knex, prefix);
+    const bad = await heldBadOrder((id) => {
+      lineOf(id).quantity = 0;
+    });
+    lineOf(bad.packageId).quantity = 1;
+    touch(bad.packageId);
+    // Another worker's live lease on the order: what withGroupLease writes while it runs.
+    const where = { marketplace_id: account.id, remote_order_id: bad.orderNumber };
+    await db.knex('meschain_order_groups').where(where).update({ locked_by: 'other-worker', locked_until: db.knex.raw('UTC_TIMESTAMP(3) + INTERVAL 60 SECOND') });
+    const res = await fetch(`${server.url}/api/orders/held/${bad.heldId}/retry`, { method: 'POST' });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(res.status, 409, JSON.stringify(body));
+    assert.equal(body.error.code, 'busy');
+    assert.match(body.error.message, /another worker.*başka bir işlemde/);
+    assert.equal(res.headers.get('retry-after'), '30');
+    assert.equal(await orderCount(db.knex, prefix), ordersBefore, 'nothing written to oc_order');
+    assert.equal((await heldOf(bad.orderNumber)).length, 1, 'still held');
+
+    await db.knex('meschain_order_groups').where(where).update({ locked_by: null, locked_until: null });
+    const retried = await api('POST', `/held/${bad.heldId}/retry`);
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.equal(await orderCount(db.knex, prefix), ordersBefore + 1);
+  });
 });

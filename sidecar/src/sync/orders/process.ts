@@ -55,6 +55,8 @@ export interface OrderEnv {
   fetchOrder?: (orderId: string) => Promise<MarketplaceOrder | null>;
   /** Reads the marketplace's returns now (a package reported returned may be returned in part). */
   syncReturns?: (currentOrderId: string) => Promise<void>;
+  /** How long to wait for another worker's lease on the order (default: withGroupLease's 90 s); a caller answering a person waits less. */
+  leaseWaitMs?: number;
 }
 
 export interface ImportOutcome {
@@ -95,14 +97,14 @@ export async function importOrder(env: OrderEnv, account: AccountRef, order: Mar
       }
     }
     return reconcile(env, account, group.id);
-  });
+  }, env.leaseWaitMs);
 }
 
 /** Re-runs an order number from its stored packages (held-order retry, recovery, returns); held while they fail the check. */
 export async function reprocessGroup(env: OrderEnv, account: AccountRef, groupId: number): Promise<ImportOutcome> {
   const group = await groupById(env.ctx.knex, groupId);
   if (!group) throw new Error(`order group ${groupId} does not exist`);
-  return withGroupLease(env.ctx.knex, groupId, () => reconcile(env, account, groupId));
+  return withGroupLease(env.ctx.knex, groupId, () => reconcile(env, account, groupId), env.leaseWaitMs);
 }
 
 /** Keeps an order number held with `reason` (the marketplace's copy fails the check); the store is not touched. */
@@ -111,7 +113,7 @@ export async function holdGroup(env: OrderEnv, account: AccountRef, groupId: num
   return withGroupLease(knex, groupId, async () => {
     const group = (await groupById(knex, groupId))!;
     return keepHeld(env, account, group, await packagesOf(knex, account.id, group.remoteOrderId), reason);
-  });
+  }, env.leaseWaitMs);
 }
 
 /** Holds every package not yet part of an OpenCart order, as holdFailed (poll.ts) first did, in one commit. */

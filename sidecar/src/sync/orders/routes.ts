@@ -4,6 +4,7 @@ import { listReservations } from '../reservations';
 import { shipInputSchema, ShipError, shipmentsOfOrder, shipOrder } from '../status-out';
 import type { MarketplaceAccess } from './access';
 import { orderProblem } from './check';
+import { GroupBusyError } from './lease';
 import { holdGroup, importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
 import { loadOrderSettings, OrderSettingsError, saveOrderSettings } from './settings';
 import { groupsByOcOrder, linesOf, listHeld, packageById, packagesOf, findGroup } from './store';
@@ -34,6 +35,9 @@ export interface OrdersApiDeps {
 function fail(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
+
+/** How long a retry asked for by a person waits for a worker that holds the order (the workers wait 90 s). */
+const RETRY_LEASE_WAIT_MS = 3_000;
 
 const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
   fn(req, res).catch(next);
@@ -75,12 +79,19 @@ export function createOrdersRouter(deps: OrdersApiDeps): Router {
       .adapter(account.id)
       .then((a) => a.fetchOrder(pkg.remoteOrderId))
       .catch(() => null);
-    const withFetch: OrderEnv = { ...env, fetchOrder: async (oid) => (await access.adapter(account.id)).fetchOrder(oid) };
+    // A person is waiting on this answer: a worker holding the order is "busy, try again", not a 90 s hang.
+    const withFetch: OrderEnv = { ...env, leaseWaitMs: RETRY_LEASE_WAIT_MS, fetchOrder: async (oid) => (await access.adapter(account.id)).fetchOrder(oid) };
     // A copy the check still refuses is an answer, not a failure: the order stays held with what is wrong now.
     const problem = fresh && orderProblem(fresh);
-    if (problem) outcome = await holdGroup(env, account, group.id, problem);
-    else if (fresh) outcome = await importOrder(withFetch, account, fresh);
-    else outcome = await reprocessGroup(withFetch, account, group.id);
+    try {
+      if (problem) outcome = await holdGroup(withFetch, account, group.id, problem);
+      else if (fresh) outcome = await importOrder(withFetch, account, fresh);
+      else outcome = await reprocessGroup(withFetch, account, group.id);
+    } catch (err) {
+      if (!(err instanceof GroupBusyError)) throw err;
+      res.setHeader('Retry-After', '30');
+      return fail(res, 409, 'busy', `package ${id}: the order is being handled by another worker right now; try again shortly / sipariş şu anda başka bir işlemde, biraz sonra tekrar deneyin`);
+    }
     if (outcome.state !== 'held') {
       res.json({ outcome });
       return;
