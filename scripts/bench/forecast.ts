@@ -42,15 +42,14 @@ import { median } from '../../sidecar/src/analytics/forecast/metrics';
 
 const DATASET = path.resolve(__dirname, '../../../shared/datasets/online-retail-uci/online_retail.csv.gz');
 const HORIZONS = [7, 30, 90];
-const METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'mstl', 'combo'];
+const METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'combo'];
 const PRODUCT_METHODS: EvaluatedMethod[] = ['auto', 'snaive', 'ets', 'tsb', 'sba', 'adida', 'combo'];
 /**
  * No candidates for products (see docs/analytics.md), scored all the same so that every method prints
  * side by side, on fewer products: ARIMA with its calibration windows costs about half a second a
- * product. Their ratios are to seasonal naive on those same products. MSTL (no candidate anywhere)
- * is scored here too.
+ * product. Their ratios are to seasonal naive on those same products.
  */
-const PRODUCT_SIDE_METHODS: EvaluatedMethod[] = ['snaive', 'arima', 'trend', 'mstl'];
+const PRODUCT_SIDE_METHODS: EvaluatedMethod[] = ['snaive', 'arima', 'trend'];
 const PRODUCT_SIDE_LIMIT = 100;
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);

@@ -2,7 +2,6 @@ import { adidaForecast } from './adida';
 import { fillClosed } from './closures';
 import { arimaForecast } from './arima';
 import { etsForecast } from './ets';
-import { mstlForecast } from './mstl';
 import { trendForecast } from './trend';
 import { sbaForecast, tsbForecast, zeroShare } from './intermittent';
 import { conformalIntervals, conformalQuantiles, type IntervalBand, type Scaling } from './intervals';
@@ -24,10 +23,7 @@ const BASE: Record<Exclude<MethodName, 'combo'>, PointForecaster> = {
   sba: sbaForecast,
   adida: adidaForecast,
   trend: trendForecast,
-  mstl: mstlForecast,
 };
-/** Methods whose fits can fail and fall back to the seasonal naive, telling why. */
-const WITH_FALLBACK = { arima: arimaForecast, mstl: mstlForecast } as const;
 
 export interface ForecastOptions {
   /** Methods to choose from; default depends on how sparse the series is (see defaultCandidates). */
@@ -85,10 +81,12 @@ function runMethods(methods: MethodName[], y: readonly number[], h: number, give
   const ctx: SeriesContext = given.profile ? given : { ...given, profile: weekdayProfile(y, given.firstWeekday) };
   const out = new Map<MethodName, number[]>();
   const onFallback = (reason: string) => fallbacks.push(reason);
-  const fit = (m: Exclude<MethodName, 'combo'>) => (m === 'arima' || m === 'mstl' ? WITH_FALLBACK[m](y, h, ctx, onFallback) : BASE[m](y, h, ctx));
-  for (const m of methods) if (m !== 'combo') out.set(m, fit(m));
+  for (const m of methods) {
+    if (m === 'combo') continue;
+    out.set(m, m === 'arima' ? arimaForecast(y, h, ctx, onFallback) : BASE[m](y, h, ctx));
+  }
   if (methods.includes('combo')) {
-    const parts = members.map((m) => out.get(m) ?? fit(m));
+    const parts = members.map((m) => out.get(m) ?? (m === 'arima' ? arimaForecast(y, h, ctx, onFallback) : BASE[m](y, h, ctx)));
     out.set('combo', Array.from({ length: h }, (_, k) => parts.reduce((s, f) => s + f[k]!, 0) / parts.length));
   }
   return out;

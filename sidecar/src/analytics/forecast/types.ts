@@ -23,9 +23,8 @@ export type PointForecaster = (y: readonly number[], h: number, ctx: SeriesConte
  * snaive: seasonal naive (the baseline); ets: exponential smoothing with weekly season; arima: SARIMA;
  * tsb / sba: intermittent-demand methods; adida: weekly aggregation + smoothing, spread by weekday;
  * trend: a robust (Theil–Sen) line through the last half year's weekly totals, spread by weekday;
- * mstl: MSTL (weekly season) + AutoETS through @bsull/augurs, not a default candidate (docs/analytics.md);
  * combo: the mean of ets, adida and tsb (sparse) or ets, arima, adida and trend (dense aggregates):
  * combinations are hard to beat (M4).
  */
-export const METHOD_NAMES = ['snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'mstl', 'combo'] as const;
+export const METHOD_NAMES = ['snaive', 'ets', 'arima', 'tsb', 'sba', 'adida', 'trend', 'combo'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
