@@ -190,17 +190,17 @@ describe('Trendyol adapter', function () {
   });
 
   it('maps a line without any price to an empty amount, never 0.00, so the import refuses the order', () => {
-    const [o] = toOrders([{ id: 7, orderNumber: 'N-7', status: 'Created', orderDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2 }] }], 0, false);
+    const [o] = toOrders([{ id: 7, orderNumber: 'N-7', status: 'Created', orderDate: 1, lastModifiedDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2 }] }], 0, false);
     assert.equal(o!.packages[0]!.lines[0]!.unitPrice, '');
     assert.match(orderProblem(o!) ?? '', /unit price is not an amount/);
     // JSON null is as unknown as a missing field: never a free sale.
-    const [nulls] = toOrders([{ id: 9, orderNumber: 'N-9', status: 'Created', orderDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2, price: null, amount: null, discount: null }] }], 0, false);
+    const [nulls] = toOrders([{ id: 9, orderNumber: 'N-9', status: 'Created', orderDate: 1, lastModifiedDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2, price: null, amount: null, discount: null }] }], 0, false);
     assert.equal(nulls!.packages[0]!.lines[0]!.unitPrice, '');
     assert.equal(nulls!.packages[0]!.lines[0]!.listUnitPrice, undefined);
     assert.match(orderProblem(nulls!) ?? '', /unit price is not an amount/);
-    const [fromAmount] = toOrders([{ id: 10, orderNumber: 'N-10', status: 'Created', orderDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2, price: null, amount: 50, discount: 20 }] }], 0, false);
+    const [fromAmount] = toOrders([{ id: 10, orderNumber: 'N-10', status: 'Created', orderDate: 1, lastModifiedDate: 1, lines: [{ id: 1, barcode: 'B', quantity: 2, price: null, amount: 50, discount: 20 }] }], 0, false);
     assert.equal(fromAmount!.packages[0]!.lines[0]!.unitPrice, '40.00', 'without price, the amount less the line discount per unit');
-    const [priced] = toOrders([{ id: 8, orderNumber: 'N-8', status: 'Created', orderDate: 1, currencyCode: 'TRY', lines: [{ id: 1, barcode: 'B', quantity: 2, price: 10, currencyCode: 'TRY' }] }], 0, false);
+    const [priced] = toOrders([{ id: 8, orderNumber: 'N-8', status: 'Created', orderDate: 1, lastModifiedDate: 1, currencyCode: 'TRY', lines: [{ id: 1, barcode: 'B', quantity: 2, price: 10, currencyCode: 'TRY' }] }], 0, false);
     assert.equal(priced!.packages[0]!.lines[0]!.unitPrice, '10.00');
     assert.equal(orderProblem(priced!), null);
   });

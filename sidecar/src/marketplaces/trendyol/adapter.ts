@@ -34,9 +34,9 @@ import { CANCEL_REASON_IDS, STATUS_RANK, TRENDYOL_LIMITS, WEBHOOK_EVENTS, trendy
 import { decodeCursor, encodeCursor, SeenSet } from './cursor';
 import { itemErrorFromFailure, itemErrorFromReason } from './errors';
 import { dedupeByKey, flattenCategories, toBrand, toCategoryAttributes, toRemoteListing, toTrendyolProduct, toTrendyolStockPrice, type Prepared } from './mapping';
-import { packageIdOf, statusOf, toOrders, toReturn } from './orders-mapping';
+import { packageIdOf, rawStatusOf, statusOf, toOrders, toReturn } from './orders-mapping';
 import { fetchBuybox, fetchQuestions } from './insights';
-import type { TyBatchResult, TyPackage } from './wire';
+import type { TyBatchItem, TyBatchResult, TyPackage, TyProductPage } from './wire';
 
 const OVERLAP_GUARD_MS = 60_000;
 
@@ -108,8 +108,8 @@ export class TrendyolAdapter implements MarketplaceAdapter {
     for (let i = 0; i < kept.length; i += TRENDYOL_LIMITS.batchSize) {
       const chunk = kept.slice(i, i + TRENDYOL_LIMITS.batchSize);
       try {
+        // The edge (client.ts) refuses an answer without a batchRequestId as a protocol error.
         const { batchRequestId } = await send(chunk.map((c) => c.item));
-        if (typeof batchRequestId !== 'string' || batchRequestId === '') throw new MarketplaceError('protocol', 'Trendyol accepted a batch without a batchRequestId', { marketplace: 'trendyol' });
         pending.push({
           marketplace: 'trendyol',
           accountId: this.accountId,
@@ -134,7 +134,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
     }
     const batch = await this.api.batchResult(handle.id);
     const items = batch.items ?? [];
-    const done = batch.status !== undefined ? batch.status === 'COMPLETED' : items.length >= (batch.itemCount ?? handle.items.length);
+    const done = batch.status != null ? batch.status === 'COMPLETED' : items.length >= (batch.itemCount ?? handle.items.length);
     if (!done) return { done: false, retryAfterMs: this.settings.batchPollMs };
     return { done: true, results: matchResults(handle, batch) };
   }
@@ -149,7 +149,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
       const found: RemoteListing[] = [];
       for (const key of keys) {
         const res = await this.api.listProducts({ [field]: key, page: 0, size: 1 });
-        for (const p of res.content ?? []) found.push(toRemoteListing(p, this.offset));
+        for (const p of res.content) found.push(toRemoteListing(p, this.offset));
       }
       return { items: found, page: 0, size: found.length, totalElements: found.length, totalPages: 1 };
     }
@@ -157,18 +157,21 @@ export class TrendyolAdapter implements MarketplaceAdapter {
       // Beyond 10,000 records Trendyol wants its page token; walk to the page through it.
       return this.fetchListingsByToken(page, size);
     }
-    const res = await this.api.listProducts({ page, size });
-    return { items: (res.content ?? []).map((p) => toRemoteListing(p, this.offset)), page, size, totalElements: res.totalElements, totalPages: res.totalPages };
+    return this.listingPage(await this.api.listProducts({ page, size }), page, size);
   }
 
   private async fetchListingsByToken(page: number, size: number): Promise<Page<RemoteListing>> {
     const jump = Math.floor((TRENDYOL_LIMITS.maxAccessibleRecords - 1) / size);
     let res = await this.api.listProducts({ page: jump, size });
     for (let at = jump; at < page; at += 1) {
-      if (!res.nextPageToken) return { items: [], page, size, totalElements: res.totalElements, totalPages: res.totalPages };
+      if (!res.nextPageToken) return this.listingPage({ ...res, content: [] }, page, size);
       res = await this.api.listProducts({ size, nextPageToken: res.nextPageToken });
     }
-    return { items: (res.content ?? []).map((p) => toRemoteListing(p, this.offset)), page, size, totalElements: res.totalElements, totalPages: res.totalPages };
+    return this.listingPage(res, page, size);
+  }
+
+  private listingPage(res: TyProductPage, page: number, size: number): Page<RemoteListing> {
+    return { items: res.content.map((p) => toRemoteListing(p, this.offset)), page, size, totalElements: res.totalElements ?? undefined, totalPages: res.totalPages ?? undefined };
   }
 
   // Orders -----------------------------------------------------------------------------------------
@@ -188,7 +191,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
       orderByField: 'PackageLastModifiedDate',
       orderByDirection: 'ASC',
     });
-    const content = res.content ?? [];
+    const content = res.content;
     let next = { since: Math.max(since, end - this.settings.orderOverlapMs), skip: 0 };
     let hasMore = end < now;
     if (content.length >= size) {
@@ -197,7 +200,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
       next = last > since ? { since: last, skip: 0 } : { since, skip: (since === state.since ? state.skip : 0) + 1 };
       hasMore = true;
     }
-    const fresh = content.filter((p) => this.seenPackages.add(`${packageIdOf(p)}:${p.status ?? p.shipmentPackageStatus ?? ''}`));
+    const fresh = content.filter((p) => this.seenPackages.add(`${packageIdOf(p)}:${rawStatusOf(p)}`));
     return { orders: toOrders(fresh, this.offset, false), cursor: encodeCursor('o', next), hasMore };
   }
 
@@ -205,8 +208,8 @@ export class TrendyolAdapter implements MarketplaceAdapter {
     const packages: TyPackage[] = [];
     for (let page = 0; page < 50; page += 1) {
       const res = await this.api.listPackages({ orderNumber: orderId, page, size: TRENDYOL_LIMITS.orderPageSize });
-      packages.push(...(res.content ?? []));
-      if ((res.content ?? []).length < TRENDYOL_LIMITS.orderPageSize) break;
+      packages.push(...res.content);
+      if (res.content.length < TRENDYOL_LIMITS.orderPageSize) break;
     }
     if (packages.length === 0) return null;
     return toOrders(packages, this.offset, true)[0] ?? null;
@@ -214,7 +217,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   private async packageOf(ref: PackageRef): Promise<TyPackage> {
     const res = await this.api.listPackages({ shipmentPackageIds: ref.packageId, orderNumber: ref.orderId, page: 0, size: 1 });
-    const pkg = res.content?.[0];
+    const pkg = res.content[0];
     if (!pkg) throw new MarketplaceError('not_found', `Trendyol package ${ref.packageId} of order ${ref.orderId} not found`, { marketplace: 'trendyol', accountId: this.accountId });
     return pkg;
   }
@@ -234,7 +237,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   async acknowledge(ref: PackageRef, lines?: LineQuantity[]): Promise<ActionOutcome> {
     const lineList = lines ?? (await this.allLines(ref));
-    return this.idempotent(ref, (p) => statusOf(p.status) !== 'cancelled' && STATUS_RANK[statusOf(p.status)] >= STATUS_RANK.processing, () =>
+    return this.idempotent(ref, (p) => statusOf(rawStatusOf(p)) !== 'cancelled' && STATUS_RANK[statusOf(rawStatusOf(p))] >= STATUS_RANK.processing, () =>
       this.api.updatePackageStatus(ref.packageId, { lines: lineList.map(toTyLine), params: {}, status: 'Picking' }),
     );
   }
@@ -243,7 +246,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
     if (shipment.trackingNumber.trim() === '') throw new MarketplaceError('validation', 'tracking number is empty / takip numarası boş', { marketplace: 'trendyol' });
     if (shipment.invoiceNumber) {
       const lineList = shipment.lines ?? (await this.allLines(ref));
-      await this.idempotent(ref, (p) => ['Invoiced', 'Shipped', 'AtCollectionPoint', 'Delivered'].includes(p.status ?? ''), () =>
+      await this.idempotent(ref, (p) => ['Invoiced', 'Shipped', 'AtCollectionPoint', 'Delivered'].includes(rawStatusOf(p)), () =>
         this.api.updatePackageStatus(ref.packageId, { lines: lineList.map(toTyLine), params: { invoiceNumber: shipment.invoiceNumber }, status: 'Invoiced' }),
       );
     }
@@ -252,14 +255,14 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   cancelLines(ref: PackageRef, lines: LineQuantity[], reason: CancelReason): Promise<ActionOutcome> {
     if (lines.length === 0) throw new MarketplaceError('validation', 'no lines to cancel', { marketplace: 'trendyol' });
-    return this.idempotent(ref, (p) => statusOf(p.status) === 'cancelled', () =>
+    return this.idempotent(ref, (p) => statusOf(rawStatusOf(p)) === 'cancelled', () =>
       this.api.unsupplied(ref.packageId, { lines: lines.map(toTyLine), reasonId: CANCEL_REASON_IDS[reason], shouldKeepPreviousStatus: this.settings.keepStatusOnSplit }),
     );
   }
 
   private async allLines(ref: PackageRef): Promise<LineQuantity[]> {
     const pkg = await this.packageOf(ref);
-    return (pkg.lines ?? []).map((l) => ({ lineId: String(l.id), quantity: l.quantity ?? 0 }));
+    return (pkg.lines ?? []).map((l) => ({ lineId: String(l.id ?? ''), quantity: l.quantity ?? 0 }));
   }
 
   async fetchReturns(cursor: string | null, options: OrderFetchOptions = {}): Promise<ReturnsPage> {
@@ -270,7 +273,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
     const end = Math.min(now, since + TRENDYOL_LIMITS.maxOrderRangeMs - OVERLAP_GUARD_MS);
     const page = since === state.since ? state.skip : 0;
     const res = await this.api.listClaims({ startDate: since + this.offset, endDate: end + this.offset, page, size });
-    const content = res.content ?? [];
+    const content = res.content;
     const full = content.length >= size;
     const next = full ? { since, skip: page + 1 } : { since: Math.max(since, end - this.settings.orderOverlapMs), skip: 0 };
     const returns = content.map((c) => toReturn(c, this.offset)).filter((r) => this.seenClaims.add(`${r.claimId}:${r.rawStatus}`));
@@ -294,7 +297,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   async findBrands(name: string): Promise<Brand[]> {
     const res = await this.api.brandsByName(name);
-    return (Array.isArray(res) ? res : []).map(toBrand);
+    return res.map(toBrand);
   }
 
   // Webhooks ---------------------------------------------------------------------------------------
@@ -312,7 +315,7 @@ export class TrendyolAdapter implements MarketplaceAdapter {
 
   async listWebhooks(): Promise<WebhookRegistration[]> {
     const hooks = await this.api.listWebhooks();
-    return (Array.isArray(hooks) ? hooks : []).map((h) => ({
+    return hooks.map((h) => ({
       id: String(h.id ?? ''),
       url: h.url ?? '',
       active: h.status === 'ACTIVE',
@@ -341,7 +344,7 @@ function toTyLine(l: LineQuantity): { lineId: number; quantity: number } {
 }
 
 function matchResults(handle: AsyncHandle, batch: TyBatchResult): ItemResult[] {
-  const byKey = new Map<string, Array<{ status?: string; failureReasons?: string[] }>>();
+  const byKey = new Map<string, TyBatchItem[]>();
   for (const item of batch.items ?? []) {
     const key = item.requestItem?.barcode ?? item.requestItem?.product?.barcode;
     if (typeof key !== 'string') continue;
@@ -353,7 +356,12 @@ function matchResults(handle: AsyncHandle, batch: TyBatchResult): ItemResult[] {
     const item = byKey.get(key)?.shift();
     if (!item) return { ref, key, status: 'failed' as const, errors: [{ code: 'unknown' as const, message: `Trendyol reported no result for barcode ${key}`, retryable: true }] };
     if (item.status === 'SUCCESS') return { ref, key, status: 'success' as const, errors: [] };
-    const reasons = item.failureReasons && item.failureReasons.length > 0 ? item.failureReasons : ['rejected without a reason'];
-    return { ref, key, status: 'failed' as const, errors: reasons.map(itemErrorFromReason) };
+    const reasons = item.failureReasons ?? [];
+    if (reasons.length > 0) return { ref, key, status: 'failed' as const, errors: reasons.map(itemErrorFromReason) };
+    // Neither success nor a refusal it could read: what happened is not known, as with a missing result.
+    if (item.status !== 'FAILED') {
+      return { ref, key, status: 'failed' as const, errors: [{ code: 'unknown' as const, message: `Trendyol reported no readable status for barcode ${key}`, retryable: true }] };
+    }
+    return { ref, key, status: 'failed' as const, errors: [itemErrorFromReason('rejected without a reason')] };
   });
 }

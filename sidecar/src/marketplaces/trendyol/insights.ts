@@ -4,6 +4,7 @@ import type { BuyboxStanding, CompetitorOffer, CustomerQuestion, QuestionQuery, 
 import type { Page } from '../types';
 import type { TrendyolApi, Query } from './client';
 import { QUESTION_STATUS_MAP, TRENDYOL_LIMITS } from './constants';
+import { checked } from './reply';
 
 /**
  * Trendyol's buybox-information and question filter calls: requests built to Trendyol's limits, and
@@ -65,16 +66,6 @@ const questionPage = z.object({
   totalPages: z.number().int().nonnegative().optional(),
 });
 type TyQuestion = z.infer<typeof questionShape>;
-
-function checked<T>(schema: z.ZodType<T>, data: unknown, request: string, accountId: number): T {
-  const r = schema.safeParse(data);
-  if (r.success) return r.data;
-  const detail = r.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-    .join('; ');
-  throw new MarketplaceError('protocol', `Trendyol ${request} answered with an unexpected body (${detail})`, { marketplace: 'trendyol', accountId, request });
-}
 
 // Buybox -------------------------------------------------------------------------------------------
 

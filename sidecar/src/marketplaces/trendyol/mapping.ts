@@ -10,7 +10,7 @@ import type {
 } from '../types';
 import type { TrendyolSettings } from './config';
 import { TRENDYOL_LIMITS, VAT_RATES } from './constants';
-import type { TyCategory, TyCategoryAttributes, TyProduct } from './wire';
+import type { TyBrand, TyCategory, TyCategoryAttributes, TyProduct } from './wire';
 
 /** Normalised listings and stock/price updates ⇄ Trendyol product items. */
 
@@ -101,23 +101,33 @@ export function dedupeByKey<T>(prepared: Array<Extract<Prepared<T>, { ok: true }
   return { kept, superseded };
 }
 
+/** A price as Money, or undefined when Trendyol's value is not a usable number (unknown, never 0). */
+const price2 = (n: unknown): string | undefined => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(2) : undefined);
+
+/**
+ * What Trendyol shows for one product. A field the edge read as absent (missing, null or of the wrong
+ * type) stays undefined here: reconciliation and the stock/price check take undefined as "not known"
+ * and leave the listing's values alone, so one odd product never stops the rest of a page.
+ */
 export function toRemoteListing(p: TyProduct, clockOffsetMs: number): RemoteListing {
-  const status = p.rejected || p.blacklisted ? 'rejected' : p.archived ? 'inactive' : p.approved ? 'active' : 'pending';
+  // Without a readable approval flag the state is not known (not "pending", which would be a guess).
+  const approval = typeof p.approved === 'boolean' ? (p.approved ? 'active' : 'pending') : 'unknown';
+  const status = p.rejected || p.blacklisted ? 'rejected' : p.archived ? 'inactive' : approval;
   const reasons = (p.rejectReasonDetails ?? []).map((r) => [r.rejectReason, r.rejectReasonDetail].filter(Boolean).join(': ')).filter((r) => r !== '');
   return {
     sku: p.stockCode ?? p.barcode ?? '',
-    barcode: p.barcode,
-    remoteId: p.id,
-    groupId: p.productMainId,
-    title: p.title,
-    quantity: p.quantity,
-    price: p.salePrice === undefined ? undefined : p.salePrice.toFixed(2),
-    listPrice: p.listPrice === undefined ? undefined : p.listPrice.toFixed(2),
+    barcode: p.barcode ?? undefined,
+    remoteId: p.id ?? undefined,
+    groupId: p.productMainId ?? undefined,
+    title: p.title ?? undefined,
+    quantity: p.quantity ?? undefined,
+    price: price2(p.salePrice),
+    listPrice: price2(p.listPrice),
     currency: 'TRY',
     status,
-    rawStatus: p.rejected ? 'rejected' : p.blacklisted ? 'blacklisted' : p.archived ? 'archived' : p.approved ? (p.onSale ? 'onSale' : 'approved') : 'unapproved',
+    rawStatus: p.rejected ? 'rejected' : p.blacklisted ? 'blacklisted' : p.archived ? 'archived' : p.approved ? (p.onSale ? 'onSale' : 'approved') : approval === 'unknown' ? 'unknown' : 'unapproved',
     ...(reasons.length > 0 ? { reasons } : {}),
-    ...(p.lastUpdateDate !== undefined ? { updatedAt: new Date(p.lastUpdateDate - clockOffsetMs).toISOString() } : {}),
+    ...(typeof p.lastUpdateDate === 'number' ? { updatedAt: new Date(p.lastUpdateDate - clockOffsetMs).toISOString() } : {}),
   };
 }
 
@@ -137,17 +147,17 @@ export function flattenCategories(tree: TyCategory[]): MarketplaceCategory[] {
 
 export function toCategoryAttributes(body: TyCategoryAttributes): CategoryAttribute[] {
   return (body.categoryAttributes ?? [])
-    .filter((a) => a.attribute?.id !== undefined)
+    .filter((a) => a.attribute?.id != null)
     .map((a) => ({
       id: String(a.attribute?.id),
       name: a.attribute?.name ?? String(a.attribute?.id),
       required: a.required === true,
       allowCustom: a.allowCustom === true,
       varianter: a.varianter === true,
-      values: (a.attributeValues ?? []).filter((v) => v.id !== undefined).map((v) => ({ id: String(v.id), name: v.name ?? String(v.id) })),
+      values: (a.attributeValues ?? []).filter((v) => v.id != null).map((v) => ({ id: String(v.id), name: v.name ?? String(v.id) })),
     }));
 }
 
-export function toBrand(b: { id: number; name: string }): Brand {
+export function toBrand(b: TyBrand): Brand {
   return { id: String(b.id), name: b.name };
 }
