@@ -203,6 +203,9 @@ describe('Trendyol adapter', function () {
     const [priced] = toOrders([{ id: 8, orderNumber: 'N-8', status: 'Created', orderDate: 1, lastModifiedDate: 1, currencyCode: 'TRY', lines: [{ id: 1, barcode: 'B', quantity: 2, price: 10, currencyCode: 'TRY' }] }], 0, false);
     assert.equal(priced!.packages[0]!.lines[0]!.unitPrice, '10.00');
     assert.equal(orderProblem(priced!), null);
+    // A package whose lines were lost (null or missing) is not an empty order: importing it could strip one.
+    const [lineless] = toOrders([{ id: 11, orderNumber: 'N-11', status: 'Created', orderDate: 1, lastModifiedDate: 1, currencyCode: 'TRY', lines: null }], 0, false);
+    assert.match(orderProblem(lineless!) ?? '', /packages\.0\.lines: the package has no lines/);
   });
 
   it('validates credentials and settings with messages naming the field', () => {

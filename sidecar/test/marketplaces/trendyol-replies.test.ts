@@ -5,6 +5,8 @@ import { loadOcContext } from '../../src/db/opencart';
 import { MarketplaceError } from '../../src/marketplaces/errors';
 import { createMarketplaceHttp, type MarketplaceHttp } from '../../src/marketplaces/http';
 import { createAdapter } from '../../src/marketplaces/registry';
+import { createTrendyolWebhookHandler } from '../../src/marketplaces/trendyol/webhook';
+import type { WebhookRequest } from '../../src/marketplaces/types';
 import type { AsyncHandle, MarketplaceAdapter } from '../../src/marketplaces/contract';
 import { startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { AccountStore } from '../../src/sync/accounts';
@@ -197,5 +199,35 @@ describe('Trendyol adapter: answers checked at the edge', function () {
       body = { categories: [{ id: 1, name: 'A', subCategories: [{ id: 2, name: 7 }] }] };
       await assert.rejects(odd.fetchCategories(), protocolError(/categories\.0\.subCategories\.0\.name: /));
     });
+  });
+});
+
+describe('Trendyol webhook body: the order list item check', () => {
+  const handler = createTrendyolWebhookHandler(() => 0);
+  const request = (body: unknown): WebhookRequest => ({ method: 'POST', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(JSON.stringify(body)) });
+  const pkg = {
+    id: 501,
+    orderNumber: 'W-1',
+    status: 'Created',
+    orderDate: 1_700_000_000_000,
+    lastModifiedDate: 1_700_000_000_000,
+    customerId: null,
+    currencyCode: 'TRY',
+    lines: [{ id: 1, barcode: 'B', quantity: 1, price: 10, currencyCode: 'TRY' }],
+  };
+
+  it('parses a package with nulls where values are unknown (no "null" text) and refuses one whose order number is not an id, naming it', () => {
+    const [event] = handler.parse(request(pkg));
+    assert.ok(event?.kind === 'order');
+    assert.equal(event.order.orderId, 'W-1');
+    assert.equal(event.order.customer?.remoteId, undefined, 'a null customer id is no customer id');
+    assert.throws(
+      () => handler.parse(request({ ...pkg, orderNumber: { value: 'W-1' } })),
+      (err: unknown) => err instanceof MarketplaceError && err.kind === 'validation' && /orderNumber/.test(err.message),
+    );
+    assert.throws(
+      () => handler.parse(request({ ...pkg, lastModifiedDate: 'yesterday' })),
+      (err: unknown) => err instanceof MarketplaceError && /lastModifiedDate/.test(err.message),
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { WebhookHandler } from '../contract';
 import { MarketplaceError } from '../errors';
 import type { MarketplaceCredentials, WebhookEvent, WebhookRequest, WebhookVerification } from '../types';
 import { toOrders } from './orders-mapping';
-import type { TyPackage } from './wire';
+import { tyPackage, type TyPackage } from './wire';
 
 function header(req: WebhookRequest, name: string): string | undefined {
   const v = req.headers[name] ?? req.headers[name.toLowerCase()];
@@ -50,10 +50,16 @@ export function createTrendyolWebhookHandler(clockOffsetMs: () => number = () =>
       // Trendyol posts one shipment package; accept a list too, and the list-page shape, defensively.
       const packages = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { content?: unknown }).content) ? (body as { content: unknown[] }).content : [body];
       return packages.map((raw) => {
-        const p = raw as TyPackage;
-        const id = p?.id ?? p?.shipmentPackageId;
-        const status = p?.status ?? p?.shipmentPackageStatus;
-        if (!p || typeof p !== 'object' || id === undefined || p.orderNumber === undefined || typeof status !== 'string' || !Array.isArray(p.lines)) {
+        // The same shape, and the same check, as an item of the order list (wire.ts).
+        const parsed = tyPackage.safeParse(raw);
+        if (!parsed.success) {
+          const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+          throw new MarketplaceError('validation', `Trendyol webhook body is not a shipment package (${where})`, { marketplace: 'trendyol' });
+        }
+        const p: TyPackage = parsed.data;
+        const id = p.id ?? p.shipmentPackageId;
+        const status = p.status ?? p.shipmentPackageStatus;
+        if (typeof status !== 'string' || !Array.isArray(p.lines)) {
           throw new MarketplaceError('validation', 'Trendyol webhook body is not a shipment package (needs id, orderNumber, status, lines)', { marketplace: 'trendyol' });
         }
         const eventId = `trendyol:${String(id)}:${status}:${String(p.lastModifiedDate ?? '')}`;

@@ -28,7 +28,8 @@ const idsSchema = z.object({
 });
 
 const orderSchema = idsSchema.extend({
-  packages: z.array(z.object({ packageId: id('package id'), lines: z.array(lineSchema) })).min(1, 'the order has no packages'),
+  // A package without lines is a reply that lost them, not an empty order: importing it could strip an order's lines.
+  packages: z.array(z.object({ packageId: id('package id'), lines: z.array(lineSchema).min(1, 'the package has no lines') })).min(1, 'the order has no packages'),
   totals: z.object({ gross: money('gross total'), discount: money('discount total'), shipping: money('shipping'), total: money('total'), currency }),
 });
 
