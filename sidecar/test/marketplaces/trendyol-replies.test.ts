@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { decodeSecretKey } from '../../src/config/schema';
-import { keyRing } from '../../src/crypto/secrets';
-import { loadOcContext } from '../../src/db/opencart';
 import { MarketplaceError } from '../../src/marketplaces/errors';
 import { createMarketplaceHttp, type MarketplaceHttp } from '../../src/marketplaces/http';
 import { createAdapter } from '../../src/marketplaces/registry';
@@ -9,14 +6,11 @@ import { createTrendyolWebhookHandler } from '../../src/marketplaces/trendyol/we
 import type { WebhookRequest } from '../../src/marketplaces/types';
 import type { AsyncHandle, MarketplaceAdapter } from '../../src/marketplaces/contract';
 import { startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
-import { AccountStore } from '../../src/sync/accounts';
 import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
 import { pollAccount } from '../../src/sync/orders/poll';
 import type { OrderEnv } from '../../src/sync/orders/process';
-import { definitionOf, directAccess } from '../../src/sync/orders/wiring';
-import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { IPHONE, setupShop } from '../orders/support';
+import { connectSandboxSeller, IPHONE, setupShop } from '../orders/support';
 import { startReceiver, trendyolAccount } from './support';
 
 const protocolError = (field: RegExp) => (err: unknown) => {
@@ -69,20 +63,7 @@ describe('Trendyol adapter: answers checked at the edge', function () {
     adapter = createAdapter(trendyolAccount(sb, 71), { http });
     db = await createTestDatabase({ prefix });
     await setupShop(db.knex, prefix);
-    const secrets = keyRing(decodeSecretKey('f'.repeat(64))!);
-    const seller = sb.sellers[0]!;
-    const created = await new AccountStore(db.knex, secrets, definitionOf).create({
-      code: 'trendyol',
-      name: 'Trendyol sandbox',
-      enabled: true,
-      baseUrl: sb.baseUrl,
-      credentials: { sellerId: seller.sellerId, apiKey: seller.apiKey, apiSecret: seller.apiSecret },
-      flows: { ordersIn: true, statusOut: true },
-    });
-    const logger = createLogger('silent');
-    access = directAccess({ knex: db.knex, secrets, logger });
-    account = (await access.account(created.id))!;
-    env = { ctx: await loadOcContext(db.knex, { prefix }), logger };
+    ({ access, account, env } = await connectSandboxSeller(db.knex, prefix, sb));
   });
   after(async () => {
     await http?.close();

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import express from 'express';
-import { decodeSecretKey } from '../../src/config/schema';
-import { keyRing } from '../../src/crypto/secrets';
-import { loadOcContext } from '../../src/db/opencart';
 import { startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { listen, type RunningServer } from '../../src/sandbox/common/server';
-import { AccountStore } from '../../src/sync/accounts';
 import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
 import { pollAccount } from '../../src/sync/orders/poll';
 import type { OrderEnv } from '../../src/sync/orders/process';
 import { createOrdersRouter } from '../../src/sync/orders/routes';
-import { definitionOf, directAccess } from '../../src/sync/orders/wiring';
-import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { IPHONE, orderCount, setupShop, stockOf } from './support';
+import { connectSandboxSeller, IPHONE, orderCount, setupShop, stockOf } from './support';
 
 /**
  * The one-action retry of an order held because the marketplace's reply failed the order check: the
@@ -60,20 +54,7 @@ describe('held orders: retrying an order the check refused', function () {
     await setupShop(db.knex, prefix);
     sandbox = await startTrendyolSandbox();
     sandbox.control.seedProduct({ barcode: IPHONE.barcode, quantity: 50, salePrice: 960, listPrice: 960 });
-    const secrets = keyRing(decodeSecretKey('f'.repeat(64))!);
-    const seller = sandbox.sellers[0]!;
-    const created = await new AccountStore(db.knex, secrets, definitionOf).create({
-      code: 'trendyol',
-      name: 'Trendyol sandbox',
-      enabled: true,
-      baseUrl: sandbox.baseUrl,
-      credentials: { sellerId: seller.sellerId, apiKey: seller.apiKey, apiSecret: seller.apiSecret },
-      flows: { ordersIn: true, statusOut: true },
-    });
-    const logger = createLogger('silent');
-    access = directAccess({ knex: db.knex, secrets, logger });
-    account = (await access.account(created.id))!;
-    env = { ctx: await loadOcContext(db.knex, { prefix }), logger };
+    ({ access, account, env } = await connectSandboxSeller(db.knex, prefix, sandbox));
     const app = express();
     app.use('/api/orders', createOrdersRouter({ env, access, pollNow: async () => undefined, statusOutNow: async () => undefined }));
     server = await listen(app, 0);

@@ -5,6 +5,12 @@ import type { AccountRef } from '../../src/sync/orders/create';
 import type { OrderEnv } from '../../src/sync/orders/process';
 import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { decodeSecretKey } from '../../src/config/schema';
+import { keyRing } from '../../src/crypto/secrets';
+import type { TrendyolSandbox } from '../../src/sandbox/trendyol';
+import { AccountStore } from '../../src/sync/accounts';
+import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
+import { definitionOf, directAccess } from '../../src/sync/orders/wiring';
 
 /**
  * Fixtures for the order-flow tests over OpenCart's demo catalog:
@@ -50,6 +56,30 @@ export async function importFixture(prefix: string): Promise<{ db: TestDatabase;
   await setupShop(db.knex, prefix);
   const ctx = await loadOcContext(db.knex, { prefix, storeUrl: 'http://shop.example/' });
   return { db, ctx, env: { ctx, logger: createLogger('silent') }, account: { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test', statusOut: ACCOUNT_FLOWS.statusOut } };
+}
+
+/**
+ * The sandbox's first seller as a stored Trendyol account (sealed credentials, orders in and status
+ * out on) in a shop set up by setupShop, with the direct access and the import environment over it.
+ */
+export async function connectSandboxSeller(
+  knex: Knex,
+  prefix: string,
+  sandbox: TrendyolSandbox,
+): Promise<{ access: MarketplaceAccess; account: OrderAccount; env: OrderEnv }> {
+  const secrets = keyRing(decodeSecretKey('f'.repeat(64))!);
+  const seller = sandbox.sellers[0]!;
+  const created = await new AccountStore(knex, secrets, definitionOf).create({
+    code: 'trendyol',
+    name: 'Trendyol sandbox',
+    enabled: true,
+    baseUrl: sandbox.baseUrl,
+    credentials: { sellerId: seller.sellerId, apiKey: seller.apiKey, apiSecret: seller.apiSecret },
+    flows: { ordersIn: true, statusOut: true },
+  });
+  const logger = createLogger('silent');
+  const access = directAccess({ knex, secrets, logger });
+  return { access, account: (await access.account(created.id))!, env: { ctx: await loadOcContext(knex, { prefix }), logger } };
 }
 
 export interface LineSpec {
