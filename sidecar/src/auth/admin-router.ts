@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import type { AuditLog } from '../gateway/audit';
 import { sendError } from '../gateway/errors';
 import { principalOf } from '../gateway/guard';
@@ -13,6 +13,26 @@ import type { TokenRegistry } from './oauth/token-registry';
  * /api/security: who am I, API clients (create, list, disable), the audit log and API usage. The
  * policy table gates each route (security:admin, audit:read, or any principal for /me).
  */
+
+/** A query parameter of plain decimal digits within [min, max] (anything else is a 400 naming it, never a SQL error). */
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const auditQuery = z.object({ limit: intParam(1, 500).default(100), before: intParam(1, Number.MAX_SAFE_INTEGER).optional() });
+const usageQuery = z.object({ since_minutes: intParam(1, 60 * 24 * 31).default(60) });
+
+function parseQuery<T extends z.ZodType>(schema: T, req: Request, res: Response): z.output<T> | undefined {
+  const parsed = schema.safeParse(req.query);
+  if (parsed.success) return parsed.data;
+  sendError(res, 400, 'validation_failed', {
+    details: parsed.error.issues.slice(0, 20).map((i) => ({ location: 'query', path: i.path.join('.'), message: i.message })),
+  });
+  return undefined;
+}
 
 export function adminRouter(deps: { knex: Knex; clients: ClientStore; tokens: TokenRegistry; audit: AuditLog; bodyLimitBytes: number }): Router {
   const router = Router();
@@ -58,8 +78,10 @@ export function adminRouter(deps: { knex: Knex; clients: ClientStore; tokens: To
 
   router.get('/audit', async (req, res, next) => {
     try {
-      const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 100));
-      const before = Number(req.query.before) || Number.MAX_SAFE_INTEGER;
+      const q = parseQuery(auditQuery, req, res);
+      if (!q) return;
+      const limit = q.limit;
+      const before = q.before ?? Number.MAX_SAFE_INTEGER;
       const rows = await rawRows(
         deps.knex,
         `SELECT id, at, store_id, actor_type, actor_id, client_id, action, outcome, method, path, status, ip, request_id, detail
@@ -74,7 +96,9 @@ export function adminRouter(deps: { knex: Knex; clients: ClientStore; tokens: To
 
   router.get('/usage', async (req, res, next) => {
     try {
-      const minutes = Math.min(60 * 24 * 31, Math.max(1, Number(req.query.since_minutes) || 60));
+      const q = parseQuery(usageQuery, req, res);
+      if (!q) return;
+      const minutes = q.since_minutes;
       const since = new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
       res.json({ since, items: await usageSummary(deps.knex, since) });
     } catch (err) {

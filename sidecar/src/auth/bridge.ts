@@ -56,8 +56,12 @@ export class BridgeVerifier {
         audience: BRIDGE_AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],
         clockTolerance: 30,
+        // Without it jose accepts any iat, so a token dated in the future would satisfy exp − iat ≤ 300 s
+        // and still live until that future date.
+        maxTokenAge: BRIDGE_MAX_LIFETIME_S,
       }));
     } catch (err) {
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iat') throw new AuthError('invalid_token', 'bridge token issued in the future (check the clocks)');
       throw new AuthError('invalid_token', err instanceof joseErrors.JWTExpired ? 'bridge token expired' : 'bridge token invalid');
     }
     const parsed = claimsSchema.safeParse(payload);

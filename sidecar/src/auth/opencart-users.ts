@@ -95,6 +95,19 @@ export async function verifyOpencartLogin(knex: Knex, prefix: string, username: 
   return null;
 }
 
+/**
+ * The name sign-in failures are counted under. MySQL's collation folds case, accents, full-width forms
+ * and trailing spaces, and OpenCart's filter strips \0 and \v, so `ädmin`, `ＡＤＭＩＮ` and `admin\0` all
+ * sign in to `admin`: count them under the stored username of the account the name reaches, else under
+ * the name as OpenCart reads it (an unknown name reaches no account, whatever its spelling).
+ */
+export async function loginKeyOf(knex: Knex, prefix: string, username: string): Promise<string> {
+  const name = opencartFormValue(username);
+  if (name === '' || name.length > 20) return name.toLowerCase();
+  const row = (await knex(`${prefix}user`).first('username').where('username', name).orderBy('user_id')) as { username: string } | undefined;
+  return (row?.username ?? name).toLowerCase();
+}
+
 export async function getOpencartUser(knex: Knex, prefix: string, userId: number): Promise<OcUser | null> {
   const row = (await knex(`${prefix}user`).first(USER_COLUMNS).where('user_id', userId)) as UserRow | undefined;
   return row ? toUser(row) : null;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import { openString, seal, type KeyRing } from '../../crypto/secrets';
 import type { SealedColumn } from '../../crypto/rotation';
 import { rawRows, rawWrite } from '../../db/raw';
-import { GRANTABLE_SCOPES } from '../permissions';
+import { BUILTIN_ROLES, GRANTABLE_SCOPES } from '../permissions';
 import { allowListOf, jsonList } from './token-registry';
 
 /**
@@ -91,6 +91,13 @@ export class ClientStore {
   /** Creates a client; the secret (confidential clients) is returned once and never again. */
   async create(input: NewApiClient): Promise<{ clientId: string; clientSecret: string | null }> {
     const c = newClientSchema.parse(input);
+    // The RBAC matrix is keyed by the exact name, so `Owner` or a typo would give a client whose every
+    // token is refused. Built-ins are known without the database (seeded at every start); custom roles
+    // are compared byte for byte, not by the table's case-insensitive collation.
+    const builtin = Object.prototype.hasOwnProperty.call(BUILTIN_ROLES, c.role);
+    if (!builtin && (await rawRows(this.knex, 'SELECT 1 FROM meschain_rbac_roles WHERE BINARY name = ?', [c.role])).length === 0) {
+      throw new ZodError([{ code: 'custom', path: ['role'], message: `unknown role "${c.role}"`, input: c.role }]);
+    }
     const clientId = `mc_${randomBytes(12).toString('hex')}`;
     const secret = c.type === 'confidential' ? randomBytes(32).toString('base64url') : null;
     const envelope = secret ? seal(this.ring, clientSecretContext(clientId), secret) : null;

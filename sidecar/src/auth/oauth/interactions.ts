@@ -5,7 +5,7 @@ import type { Logger } from '../../util/logger';
 import type { BridgeVerifier } from '../bridge';
 import { AuthError } from '../errors';
 import type { LoginGuard } from '../login-guard';
-import { getUserGroupPermissions, opencartLoginLocked, verifyOpencartLogin } from '../opencart-users';
+import { getUserGroupPermissions, loginKeyOf, opencartLoginLocked, verifyOpencartLogin } from '../opencart-users';
 import { accountIdOf } from '../principal';
 import type { RbacStore } from '../rbac';
 import type { ClientStore } from './clients';
@@ -101,7 +101,9 @@ export function interactionRouter(deps: InteractionDeps): Router {
       const page = (status: number, error: 'failed' | 'noRole' | 'locked') =>
         res.status(status).type('html').send(loginPage({ lang: l, action, error, username }));
       const ip = ipOf(res);
-      const check = await deps.guard.check(username, ip);
+      // Another spelling of the same account must not start a fresh count.
+      const guardKey = await loginKeyOf(deps.opencart.knex, deps.opencart.prefix, username);
+      const check = await deps.guard.check(guardKey, ip);
       if (!check.allowed || (await opencartLoginLocked(deps.opencart.knex, deps.opencart, username))) {
         if (!check.allowed) res.setHeader('Retry-After', String(check.retryAfterSeconds));
         deps.audit.write({ action: 'auth.login_locked', outcome: 'denied', actorType: 'anonymous', ip, detail: { username } });
@@ -109,11 +111,11 @@ export function interactionRouter(deps: InteractionDeps): Router {
       }
       const user = await verifyOpencartLogin(deps.opencart.knex, deps.opencart.prefix, username, password);
       if (!user) {
-        await deps.guard.failed(username, ip);
+        await deps.guard.failed(guardKey, ip);
         deps.audit.write({ action: 'auth.login_failed', outcome: 'failure', actorType: 'anonymous', ip, detail: { username } });
         return page(401, 'failed');
       }
-      await deps.guard.succeeded(username, ip);
+      await deps.guard.succeeded(guardKey, ip);
       const role = await deps.rbac.roleForOpencartUser(user.userId, user.userGroupId, await getUserGroupPermissions(deps.opencart.knex, deps.opencart.prefix, user.userGroupId));
       if (!role) {
         deps.audit.write({ action: 'auth.login_denied', outcome: 'denied', actorType: 'user', actorId: accountIdOf(user.userId), ip, detail: { reason: 'no role' } });
