@@ -37,8 +37,14 @@ export function clientIp(req: Request, trusted: BlockList | null): string {
   return hops[0] ?? peer;
 }
 
+/** Headers a proxy sets about the original request; believed (by Express and oidc-provider) only from a trusted proxy. */
+const FORWARDED_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix'];
+
 export function requestContext(trusted: BlockList | null): RequestHandler {
   return (req, res, next) => {
+    // The OAuth server runs with `proxy` on when proxies are configured, and its framework then believes
+    // X-Forwarded-Host/Proto from anyone: drop them unless the peer is one of those proxies.
+    if (!trusted || !ipAllowed(trusted, req.socket.remoteAddress ?? '')) for (const h of FORWARDED_HEADERS) delete req.headers[h];
     const incoming = req.get('x-request-id');
     res.locals.requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     res.locals.clientIp = clientIp(req, trusted);
