@@ -78,6 +78,11 @@ describe('price rules', () => {
 
   it('refuses a price that is not above zero', () => {
     assert.throws(() => computePrice(rule(), safety(), base({ basePrice: '5.0000', optionDelta: '-5.0000' })), PriceRuleError);
+    // A positive OpenCart price the rule takes to zero or below is refused too, not sent as 0.00.
+    assert.throws(() => computePrice(rule({ markupFixed: '-120' }), safety(), base()), /the price rule gives 0\.00, not above zero/);
+    assert.throws(() => computePrice(rule({ markupFixed: '-500' }), safety(), base()), PriceRuleError);
+    assert.throws(() => computePrice(rule(), safety(), base({ maxPrice: '0' })), PriceRuleError);
+    assert.equal(computePrice(rule({ markupFixed: '-500' }), safety(), base({ minPrice: '10' })).salePrice, '10.00', 'a floor above zero still holds');
   });
 
   it('properties: sale ≤ list, on the grid, never below the floor', () => {

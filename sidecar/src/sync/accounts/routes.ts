@@ -5,11 +5,18 @@ import { enqueueMany } from '../queue/enqueue';
 import { deleteRuleRow, listRuleRows, saveRuleRow } from '../rules/loader';
 import { ruleRowSchema } from '../rules/schema';
 import type { SyncEngine } from '../stock-price/engine';
-import { requestListings } from '../listing/service';
+import { listingSpec, requestListings } from '../listing/service';
+import { inTransaction } from '../queue/sql';
 import { pushSpec } from '../stock-price/plan';
 import { PRIORITY } from '../stock-price/deps';
 import { handle, HttpError, intParam, parseBody } from './http';
 import { flowsPatchSchema } from './schema';
+
+// Path parameters of a rule: a scopeId that is not a whole number is refused, not read as 0 (account).
+const ruleKeySchema = z.object({
+  scope: z.enum(['account', 'category', 'product']),
+  scopeId: z.string().regex(/^\d{1,10}$/, 'must be a whole number (0 for the account rule)').transform(Number),
+});
 
 /** /api/marketplaces: accounts, flows, rules, mappings, listings and their states. */
 export function marketplacesRouter(engine: SyncEngine): Router {
@@ -82,8 +89,9 @@ export function marketplacesRouter(engine: SyncEngine): Router {
   r.delete(
     '/:id/rules/:scope/:scopeId',
     handle(async (req) => {
-      const scope = parseBody(z.enum(['account', 'category', 'product']), req.params.scope);
-      const deleted = await deleteRuleRow(knex, intParam(req, 'id'), scope, Number(req.params.scopeId) || 0);
+      const id = (await accounts.require(intParam(req, 'id'))).id;
+      const { scope, scopeId } = parseBody(ruleKeySchema, { scope: req.params.scope, scopeId: req.params.scopeId });
+      const deleted = await deleteRuleRow(knex, id, scope, scopeId);
       engine.desired.invalidate();
       return { deleted };
     }),
@@ -136,17 +144,33 @@ export function marketplacesRouter(engine: SyncEngine): Router {
     handle(async (req) => {
       const id = intParam(req, 'id');
       const { listingIds } = parseBody(idsBody, req.body ?? {});
-      const ids = listingIds ?? (await rawRows<{ id: number }>(knex, "SELECT id FROM meschain_listings WHERE marketplace_id = ? AND state = 'quarantined'", [id])).map((r) => Number(r.id));
-      if (!ids.length) return { released: 0 };
-      const res = await rawWrite(
-        knex,
-        `UPDATE meschain_listings SET state = IF(remote_id IS NULL AND listed_at IS NULL, 'pending', 'active'), quarantine_reason = NULL, quarantined_at = NULL, rejections = 0, item_retries = 0
-          WHERE marketplace_id = ? AND state = 'quarantined' AND id IN (${placeholders(ids.length)})`,
-        [id, ...ids],
-      );
-      await enqueueMany(knex, ids.map((l) => pushSpec(id, l, PRIORITY.increase)));
+      if (listingIds?.length === 0) return { released: 0 };
+      // One transaction: a listing let out of quarantine always has the job that sends it. One never
+      // listed goes back to 'pending' and needs a listing job (a stock/price push skips what is not
+      // active); a listed one needs its stock/price and any content update its quarantine held back.
+      const released = await inTransaction(knex, async (trx) => {
+        const rows = await rawRows<{ id: number; unlisted: number }>(
+          trx,
+          `SELECT id, remote_id IS NULL AND listed_at IS NULL AS unlisted FROM meschain_listings
+            WHERE marketplace_id = ? AND state = 'quarantined'${listingIds ? ` AND id IN (${placeholders(listingIds.length)})` : ''} ORDER BY id FOR UPDATE`,
+          [id, ...(listingIds ?? [])],
+        );
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => Number(r.id));
+        await rawWrite(
+          trx,
+          `UPDATE meschain_listings SET state = IF(remote_id IS NULL AND listed_at IS NULL, 'pending', 'active'), quarantine_reason = NULL, quarantined_at = NULL, rejections = 0, item_retries = 0
+            WHERE id IN (${placeholders(ids.length)})`,
+          ids,
+        );
+        await enqueueMany(
+          trx,
+          rows.flatMap((r) => (Number(r.unlisted) === 1 ? [listingSpec(id, Number(r.id))] : [pushSpec(id, Number(r.id), PRIORITY.increase), listingSpec(id, Number(r.id))])),
+        );
+        return ids.length;
+      });
       engine.deps.wake?.(`marketplace:${id}`);
-      return { released: res.affectedRows };
+      return { released };
     }),
   );
   r.post(

@@ -9,7 +9,8 @@ import type { PriceRule, SafetyRule } from './schema';
  * Order: OpenCart price (base or active special, plus the option values' price modifiers; excl. tax,
  * default currency) → tax per OpenCart's rates → currency conversion (oc_currency.value) → markup % →
  * markup fixed → whole cents → rounding grid → floor / ceiling. The list price goes through the same
- * steps from the base price and is never below the sale price.
+ * steps from the base price and is never below the sale price. A sale price not above zero is a
+ * PriceRuleError: the listing then gets no price (its stock still goes out).
  */
 
 export interface PriceInput {
@@ -109,6 +110,11 @@ export function computePrice(rule: PriceRule, safety: SafetyRule, input: PriceIn
   }
   if (ceiling !== null && list > ceiling) list = ceiling;
   if (list < sale) list = sale;
+  // A negative markupFixed (or a ceiling) can take a positive OpenCart price to zero or below. Sent, the
+  // marketplace refuses the whole item, stock included, until the listing is quarantined: no price instead.
+  if (sale <= 0n) {
+    throw new PriceRuleError(`the price rule gives ${centsText(sale)}, not above zero (OpenCart price ${fromUnits(effective)}, markup ${rule.markupPercent}% and ${rule.markupFixed}); no price is sent until the rule is fixed`);
+  }
 
   return {
     salePrice: centsText(sale),

@@ -20,13 +20,13 @@ export function samePrice(a: string | null, b: string | null): boolean {
 
 export interface Difference {
   listing: ListingRow;
-  desired: Pick<Desired, 'quantity' | 'price'>;
+  desired: Pick<Desired, 'quantity' | 'price'> & { priceError?: string | null };
   quantityChanged: boolean;
   priceChanged: boolean;
   priority: number;
 }
 
-export function difference(account: AccountView, listing: ListingRow, desired: Pick<Desired, 'quantity' | 'price'>): Difference | null {
+export function difference(account: AccountView, listing: ListingRow, desired: Difference['desired']): Difference | null {
   const quantityChanged = account.flows.stock && desired.quantity !== listing.lastPushedQuantity;
   const priceChanged =
     account.flows.price && desired.price !== null && (!samePrice(desired.price.salePrice, listing.lastPushedPrice) || !samePrice(desired.price.listPrice, listing.lastPushedListPrice));
@@ -61,7 +61,8 @@ export interface PushPayload {
 export type Planned = Required<Omit<PushPayload, 'listingId'>>;
 
 export function planned(listing: Pick<ListingRow, 'readAt'>, desired: Desired, generation: string): Planned {
-  return { planAt: listing.readAt, q: desired.quantity, p: desired.price?.salePrice ?? null, lp: desired.price?.listPrice ?? null, n: desired.price?.note ?? null, g: generation };
+  // Without a price, `n` carries why, so the listing can say it (price_note).
+  return { planAt: listing.readAt, q: desired.quantity, p: desired.price?.salePrice ?? null, lp: desired.price?.listPrice ?? null, n: desired.price?.note ?? desired.priceError ?? null, g: generation };
 }
 
 // Carried values come back from the queue table, which anyone with database access can write: a price
@@ -91,8 +92,8 @@ export function readCarried(payload: Readonly<Record<string, unknown>>): { carri
 }
 
 /** The values a payload carries, as the push uses them. */
-export function carriedDesired(c: Planned): Pick<Desired, 'quantity' | 'price'> {
-  return { quantity: c.q, price: c.p === null ? null : { salePrice: c.p, listPrice: c.lp ?? c.p, note: c.n, rulePrice: c.p, floor: null, ceiling: null } };
+export function carriedDesired(c: Planned): Difference['desired'] {
+  return { quantity: c.q, price: c.p === null ? null : { salePrice: c.p, listPrice: c.lp ?? c.p, note: c.n, rulePrice: c.p, floor: null, ceiling: null }, priceError: c.p === null ? c.n : null };
 }
 
 export function pushSpec(accountId: number, listingId: number, priority: number, runAt?: Date, carried?: Planned): JobSpec {

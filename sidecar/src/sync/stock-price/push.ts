@@ -102,7 +102,7 @@ export async function flushStockPrice(deps: EngineDeps, accountId: number, listi
         desired_quantity: d.desired.quantity,
         desired_price: d.desired.price?.salePrice ?? null,
         desired_list_price: d.desired.price?.listPrice ?? null,
-        price_note: d.desired.price?.note ?? null,
+        price_note: d.desired.price?.note ?? (d.desired.priceError ? `no price sent: ${d.desired.priceError}`.slice(0, 512) : null),
         price_sent: d.priceChanged ? 1 : 0,
       })),
       {

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { PREFIX, queueIdle, rows, startWorld, waitFor, type World } from './fixture';
+
+/**
+ * Edges of the owner's rules and of quarantine, through the running sidecar and the Trendyol sandbox:
+ * a rule that prices a listing at zero or below sends no price (stock keeps flowing), a listing that was
+ * never listed is listed once let out of quarantine, and a rule key that is not a number is refused.
+ */
+describe('rule and quarantine edges', function () {
+  this.timeout(300_000);
+  let world: World;
+  let plain: number[];
+
+  const listing = async (productId: number) =>
+    (
+      await rows<{ id: number; barcode: string; state: string; rejections: number; price_note: string | null; last_error: string | null }>(
+        world.db.knex,
+        'SELECT id, barcode, state, rejections, price_note, last_error FROM meschain_listings WHERE marketplace_id = ? AND product_id = ?',
+        [world.accountId, productId],
+      )
+    )[0];
+  const list = async (productId: number) => {
+    const r = await world.api('POST', `/api/marketplaces/${world.accountId}/listings`, { productIds: [productId] });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+  };
+
+  before(async () => {
+    world = await startWorld({ products: 30, rules: { scope: 'account', safety: { quarantineAfter: 2 } } });
+    // Products sold as they are (no options), so each has exactly one listing.
+    plain = (
+      await rows<{ product_id: number }>(
+        world.db.knex,
+        `SELECT p.product_id FROM ${PREFIX}product p WHERE p.status = 1 AND p.subtract = 1 AND p.date_available <= CURDATE()
+            AND NOT EXISTS (SELECT 1 FROM ${PREFIX}product_option_value v WHERE v.product_id = p.product_id) ORDER BY p.product_id LIMIT 2`,
+      )
+    ).map((r) => Number(r.product_id));
+    assert.equal(plain.length, 2, 'two products without options');
+  });
+  after(async () => world?.close());
+
+  it('sends no price, but the stock, when a rule takes the price to zero or below', async () => {
+    const productId = plain[0]!;
+    await list(productId);
+    await waitFor('the listing on the sandbox', async () => (await listing(productId))?.state === 'active' && (await queueIdle(world.db.knex, world.accountId)));
+    const l = (await listing(productId))!;
+    const priceBefore = world.sandbox.control.product(l.barcode)!.salePrice;
+    assert.notEqual(world.sandbox.control.product(l.barcode)!.quantity, 7);
+
+    const rule = await world.api('PUT', `/api/marketplaces/${world.accountId}/rules`, { scope: 'product', scopeId: productId, price: { markupFixed: '-1000000' } });
+    assert.equal(rule.status, 200, JSON.stringify(rule.body));
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = 7 WHERE product_id = ?`, [productId]);
+    await waitFor('the stock on the sandbox or a rejection', async () => {
+      const now = (await listing(productId))!;
+      return world.sandbox.control.product(l.barcode)!.quantity === 7 || now.rejections > 0 || now.state !== 'active';
+    });
+    await waitFor('idle', () => queueIdle(world.db.knex, world.accountId));
+    const after = (await listing(productId))!;
+    assert.equal(world.sandbox.control.product(l.barcode)!.quantity, 7, `the stock went out (${after.last_error ?? 'no error'})`);
+    assert.equal(world.sandbox.control.product(l.barcode)!.salePrice, priceBefore, 'the price on the marketplace is untouched');
+    assert.equal(after.state, 'active');
+    assert.equal(after.rejections, 0);
+    assert.match(after.price_note ?? '', /no price sent: the price rule gives .* not above zero/);
+  });
+
+  it('lists a never-listed listing once it is let out of quarantine', async () => {
+    const productId = plain[1]!;
+    // Trendyol refuses quantities above 20,000: every create of this listing is rejected.
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = 50000 WHERE product_id = ?`, [productId]);
+    await list(productId);
+    await waitFor('the quarantine', async () => (await listing(productId))?.state === 'quarantined', 60_000);
+    const l = (await listing(productId))!;
+    assert.equal(world.sandbox.control.product(l.barcode), null, 'not on the marketplace');
+
+    await world.db.knex.raw(`UPDATE ${PREFIX}product SET quantity = 10 WHERE product_id = ?`, [productId]);
+    const rel = await world.api<{ released: number }>('POST', `/api/marketplaces/${world.accountId}/listings/release`, { listingIds: [l.id] });
+    assert.equal(rel.body.released, 1);
+    // The release queues its jobs before it answers, and each follow-up (poll, re-plan) is queued before
+    // the job that makes it completes: an idle queue means everything the release started is over.
+    await waitFor('idle', () => queueIdle(world.db.knex, world.accountId));
+    const after = (await listing(productId))!;
+    assert.equal(after.state, 'active', `listed (${after.last_error ?? 'no error'})`);
+    assert.equal(world.sandbox.control.product(l.barcode)?.quantity, 10);
+  });
+
+  it('refuses a rule key that is not a whole number, naming it, and deletes nothing', async () => {
+    const put = await world.api('PUT', `/api/marketplaces/${world.accountId}/rules`, { scope: 'account', stock: { buffer: 1 } });
+    assert.equal(put.status, 200);
+    for (const key of ['abc', '0x1', '1.5']) {
+      const del = await world.api<{ error: { code: string; message: string; messageTr: string } }>('DELETE', `/api/marketplaces/${world.accountId}/rules/account/${key}`);
+      assert.equal(del.status, 400, `${key}: ${JSON.stringify(del.body)}`);
+      assert.match(del.body.error.message, /scopeId: must be a whole number/);
+      assert.ok(del.body.error.messageTr.length > 0);
+    }
+    const [left] = await rows<{ n: number }>(world.db.knex, "SELECT COUNT(*) AS n FROM meschain_sync_rules WHERE marketplace_id = ? AND scope = 'account'", [world.accountId]);
+    assert.equal(Number(left!.n), 1, 'the account rule is still there');
+    const missing = await world.api('DELETE', `/api/marketplaces/${world.accountId + 1000}/rules/account/0`);
+    assert.equal(missing.status, 404);
+  });
+});
