@@ -122,6 +122,9 @@ export class KeyRotator {
     checkName(column.table);
     checkName(column.column);
     this.columns.push(column);
+    // A column registered after start (a later module's) gets a pass now: until it does, `pending`
+    // would read 0 without it, and an operator dropping the old key then would lose its secrets.
+    if (this.timer) void this.runOnce().catch(() => undefined);
   }
 
   start(): void {

@@ -4,7 +4,8 @@ import { createSyncEngine, type SyncEngine } from '../sync/stock-price/engine';
 import { marketplacesRouter } from '../sync/accounts/routes';
 import { variantsRouter } from '../sync/variants/routes';
 import { syncRouter, syncStatus } from '../sync/reconcile/routes';
-import type { AccountStore } from '../sync/accounts/store';
+import { AccountStore } from '../sync/accounts/store';
+import type { KeyRotator } from '../crypto/rotation';
 import type { AdapterProvider } from '../sync/accounts/adapters';
 import type { CompetitorSource } from '../analytics/models/train-pricing';
 import { MarketplaceInsights, type QuestionHarvest } from './marketplace-insights';
@@ -50,6 +51,8 @@ export const marketplacesModule: SidecarModule = {
       logger: ctx.logger,
       visibilityTimeoutMs: ctx.config.jobs.visibilityTimeoutMs,
     });
+    // Marketplace credentials are sealed like the security module's secrets: rotated with them.
+    (ctx.services.get('secrets.rotation') as KeyRotator | undefined)?.register(AccountStore.sealedColumn());
     await engine.refresh();
     // Accounts changed by another process (or the CLI) are picked up within a minute.
     const refresher = setInterval(() => {

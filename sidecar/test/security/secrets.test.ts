@@ -3,7 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signBridgeToken } from '../../src/auth/bridge';
-import { keyIdOf } from '../../src/crypto/secrets';
+import { decodeSecretKey } from '../../src/config/schema';
+import { keyIdOf, keyRing } from '../../src/crypto/secrets';
+import { marketplacesModule } from '../../src/modules/marketplaces';
+import { AccountStore } from '../../src/sync/accounts';
+import { definitionOf } from '../../src/sync/orders/wiring';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import {
   authorize,
@@ -115,25 +119,34 @@ describe('security: key rotation', () => {
 
   async function keyIds(): Promise<string[]> {
     const [rows] = (await db.knex.raw(
-      'SELECT secret_key_id AS k FROM meschain_api_clients WHERE secret_enc IS NOT NULL UNION ALL SELECT private_key_id FROM meschain_oauth_keys',
+      `SELECT secret_key_id AS k FROM meschain_api_clients WHERE secret_enc IS NOT NULL UNION ALL SELECT private_key_id FROM meschain_oauth_keys
+        UNION ALL SELECT credentials_key_id FROM meschain_marketplaces WHERE credentials_enc IS NOT NULL`,
     )) as unknown as [Array<{ k: string }>];
     return rows.map((r) => r.k);
   }
 
-  it('re-encrypts client secrets and signing keys in the background; nothing breaks before, during or after', async () => {
+  it('re-encrypts client secrets, signing keys and marketplace credentials in the background; nothing breaks before, during or after', async () => {
     const first = await startSecured({ db });
     const c = await confidentialClient(first);
     assert.equal((await clientCredentialsToken(first.sidecar.url, c.clientId, c.clientSecret!)).status, 200);
+    // A marketplace account (switched off: nothing is sent), its credentials sealed under A.
+    const credentials = { sellerId: '100001', apiKey: 'rotation-api-key', apiSecret: 'rotation-api-secret' };
+    const accountId = (await new AccountStore(db.knex, first.ring, definitionOf).create({ code: 'trendyol', name: 'rotation', enabled: false, baseUrl: 'http://127.0.0.1:1/integration', credentials })).id;
     await first.close();
     const idA = keyIdOf(Buffer.from(KEY_A, 'hex'));
     const idB = keyIdOf(Buffer.from(KEY_B, 'hex'));
     assert.deepEqual(new Set(await keyIds()), new Set([idA]));
 
     // B becomes current, A is kept as a previous key: everything still opens, and moves to B.
-    const second = await startSecured({ db, env: { MESCHAIN_SECRET_KEY: KEY_B, MESCHAIN_SECRET_KEYS_PREVIOUS: KEY_A } });
+    const second = await startSecured({ db, env: { MESCHAIN_SECRET_KEY: KEY_B, MESCHAIN_SECRET_KEYS_PREVIOUS: KEY_A }, modules: [marketplacesModule] });
     assert.equal((await clientCredentialsToken(second.sidecar.url, c.clientId, c.clientSecret!)).status, 200);
     for (let i = 0; i < 200 && (await keyIds()).some((k) => k !== idB); i++) await new Promise((r) => setTimeout(r, 25));
     assert.deepEqual(new Set(await keyIds()), new Set([idB]));
+    // With only B, the credentials still open: dropping A once `pending` is 0 loses nothing.
+    const onlyB = keyRing(decodeSecretKey(KEY_B)!);
+    const opened = (await new AccountStore(db.knex, onlyB, definitionOf).open(accountId)).credentials as unknown as Record<string, unknown>;
+    assert.equal(opened.apiKey, credentials.apiKey);
+    assert.equal(opened.apiSecret, credentials.apiSecret);
     const health = (await (await fetch(`${second.sidecar.url}/health`)).json()) as { modules: { security: { keyRotation: { pending: number; currentKeyId: string } } } };
     assert.equal(health.modules.security.keyRotation.currentKeyId, idB);
     assert.equal(health.modules.security.keyRotation.pending, 0);
@@ -143,7 +156,7 @@ describe('security: key rotation', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'meschain-keys-'));
     const file = path.join(dir, 'previous.keys');
     writeFileSync(file, `# retired keys\n${KEY_B}\n`);
-    const third = await startSecured({ db, env: { MESCHAIN_SECRET_KEY: KEY_C, MESCHAIN_SECRET_KEYS_FILE: file } });
+    const third = await startSecured({ db, env: { MESCHAIN_SECRET_KEY: KEY_C, MESCHAIN_SECRET_KEYS_FILE: file }, modules: [marketplacesModule] });
     assert.equal((await clientCredentialsToken(third.sidecar.url, c.clientId, c.clientSecret!)).status, 200);
     const idC = keyIdOf(Buffer.from(KEY_C, 'hex'));
     for (let i = 0; i < 200 && (await keyIds()).some((k) => k !== idC); i++) await new Promise((r) => setTimeout(r, 25));

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AccountInputError, AccountNotFoundError } from './store';
 import { VariantImportError } from '../variants/csv-io';
+import { RuleInputError } from '../rules/schema';
 import { isMarketplaceError } from '../../marketplaces/errors';
 
 /**
@@ -56,6 +57,7 @@ function sendError(err: unknown, req: Request, res: Response, next: NextFunction
   if (err instanceof HttpError) return void send(err.status, err.code, err.message, err.messageTr, err.issues);
   if (err instanceof AccountInputError) return void send(400, 'invalid_account', err.message, `hesap bilgileri geçersiz: ${err.issues.join('; ')}`, err.issues);
   if (err instanceof AccountNotFoundError) return void send(404, 'not_found', err.message, `pazaryeri hesabı ${err.id} bulunamadı`);
+  if (err instanceof RuleInputError) return void send(400, 'invalid_request', err.message, `geçersiz kural: ${err.issuesTr.join('; ')}`, err.issues);
   if (err instanceof VariantImportError) {
     return void send(422, 'import_refused', err.message, `içe aktarma reddedildi, hiçbir şey değişmedi (${err.problems.length} sorun)`, err.problems);
   }

@@ -178,15 +178,21 @@ export function marketplacesRouter(engine: SyncEngine): Router {
     handle(async (req) => {
       const id = intParam(req, 'id');
       const { listingIds } = parseBody(idsBody, req.body ?? {});
-      const filter = listingIds ? ` AND id IN (${placeholders(listingIds.length || 1)})` : '';
-      const held = await rawRows<{ id: number }>(knex, `SELECT id FROM meschain_listings WHERE marketplace_id = ? AND held_price IS NOT NULL${filter}`, [id, ...(listingIds?.length ? listingIds : listingIds ? [0] : [])]);
-      if (!held.length) return { released: 0 };
-      const ids = held.map((h) => Number(h.id));
-      // The owner approves exactly the held price: a different new price would be held again.
-      await rawWrite(knex, `UPDATE meschain_listings SET approved_price = held_price, hold_reason = NULL WHERE id IN (${placeholders(ids.length)})`, ids);
-      await enqueueMany(knex, ids.map((l) => pushSpec(id, l, PRIORITY.price)));
-      engine.deps.wake?.(`marketplace:${id}`);
-      return { released: ids.length };
+      if (listingIds?.length === 0) return { released: 0 };
+      const filter = listingIds ? ` AND id IN (${placeholders(listingIds.length)})` : '';
+      // One transaction: an approved price always has the push that sends it; approved without one, the
+      // hold would be gone from view while the marketplace kept the old price.
+      const released = await inTransaction(knex, async (trx) => {
+        const held = await rawRows<{ id: number }>(trx, `SELECT id FROM meschain_listings WHERE marketplace_id = ? AND held_price IS NOT NULL${filter} ORDER BY id FOR UPDATE`, [id, ...(listingIds ?? [])]);
+        if (!held.length) return 0;
+        const ids = held.map((h) => Number(h.id));
+        // The owner approves exactly the held price: a different new price would be held again.
+        await rawWrite(trx, `UPDATE meschain_listings SET approved_price = held_price, hold_reason = NULL WHERE id IN (${placeholders(ids.length)})`, ids);
+        await enqueueMany(trx, ids.map((l) => pushSpec(id, l, PRIORITY.price)));
+        return ids.length;
+      });
+      if (released) engine.deps.wake?.(`marketplace:${id}`);
+      return { released };
     }),
   );
   return r;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import type { SealedColumn } from '../../crypto/rotation';
 import { openString, seal, type KeyRing } from '../../crypto/secrets';
 import { rawRows } from '../../db/raw';
 import type { MarketplaceDefinition } from '../../marketplaces/contract';
@@ -104,6 +105,17 @@ function viaDefinition<T>(fn: () => T, prefix: string): T {
 
 export class AccountStore {
   private cache: { at: number; views: AccountView[] } | null = null;
+
+  /** The sealed credentials, for the key rotator (re-encrypted to the current key in the background). */
+  static sealedColumn(): SealedColumn {
+    return {
+      table: 'meschain_marketplaces',
+      idColumn: 'id',
+      column: 'credentials_enc',
+      keyIdColumn: 'credentials_key_id',
+      context: (row) => credentialsContext(Number(row.id)),
+    };
+  }
 
   constructor(
     private readonly knex: Knex,

@@ -9,6 +9,7 @@ import type { BatchOutcome } from '../stock-price/batcher';
 import { itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, queueOf, type EngineDeps } from '../stock-price/deps';
 import { inFlight, listingsByIds } from '../stock-price/listings';
 import { pollBatch, pollSpec, replanSpec } from '../stock-price/push';
+import { failureReasons } from '../stock-price/reasons';
 import { bulkUpdateListings } from '../stock-price/sql';
 import { buildListing, loadProductAttributes, mappedCategory } from './build';
 import { listingSpec } from './service';
@@ -156,23 +157,24 @@ async function settleListings(deps: EngineDeps, account: AccountView, batchId: n
     for (const s of items) {
       const r = byRef.get(String(s.listingId));
       const l = current.get(s.listingId);
-      const success = r && (r.status === 'success' || r.errors.every((e) => e.code === 'duplicate_request'));
+      const reasons = r && r.status !== 'success' ? failureReasons(r) : [];
+      const success = r && (r.status === 'success' || reasons.every((e) => e.code === 'duplicate_request'));
       // A create refused because the barcode is already there: our own earlier create whose answer was
       // lost (a crash, a dropped connection). The listing exists; its stock and price are then unknown,
       // so they are left unconfirmed and the stock/price flow sends them.
-      const exists = !success && r && s.mode === 'create' && r.errors.length > 0 && r.errors.every((e) => e.code === 'conflict');
+      const exists = !success && r && s.mode === 'create' && reasons.every((e) => e.code === 'conflict');
       if (success || exists) {
         okIds.push(s.listingId);
         ok.push({ id: s.listingId, cr: success && s.mode === 'create' ? 1 : 0, h: s.hash, g: s.groupId, c: s.remoteCategoryId, rid: r.remoteId ?? null, q: s.quantity, p: s.price, lp: s.listPrice });
         continue;
       }
-      const message = r ? r.errors.map((e) => `${e.message}${e.field ? ` (${e.field})` : ''}`).join('; ') || 'refused without a reason' : 'the marketplace returned no result for this item';
-      const retryable = !r || r.errors.some((e) => e.retryable);
+      const message = r ? reasons.map((e) => `${e.message}${e.field ? ` (${e.field})` : ''}`).join('; ') : 'the marketplace returned no result for this item';
+      const retryable = !r || reasons.some((e) => e.retryable);
       const rejections = (l?.rejections ?? 0) + (retryable ? 0 : 1);
       const retries = (l?.itemRetries ?? 0) + (retryable ? 1 : 0);
       const quarantine = rejections >= quarantineAfter || retries >= MAX_ITEM_RETRIES;
       if (!quarantine) {
-        const hint = r ? Math.max(0, ...r.errors.map((e) => e.retryAfterMs ?? 0)) : 0;
+        const hint = Math.max(0, ...reasons.map((e) => e.retryAfterMs ?? 0));
         followUps.push(listingSpec(account.id, s.listingId, new Date(Date.now() + itemRetryDelayMs(retryable ? retries : rejections, hint))));
       }
       failed.push({

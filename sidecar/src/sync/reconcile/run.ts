@@ -1,5 +1,6 @@
 import { rawRows, rawWrite } from '../../db/raw';
 import { enqueue, enqueueMany } from '../queue/enqueue';
+import { inTransaction } from '../queue/sql';
 import type { JobSpec } from '../queue/types';
 import { requestListings } from '../listing/service';
 import { beat, JOB, PRIORITY, queueOf, type EngineDeps } from '../stock-price/deps';
@@ -73,12 +74,15 @@ export async function startRun(deps: EngineDeps, accountId: number, kind: RunKin
   // A run whose process died long ago would block every new one: give it up after 10 idle minutes.
   await rawWrite(deps.knex, "UPDATE meschain_sync_runs SET state = 'abandoned', finished_at = UTC_TIMESTAMP(3) WHERE marketplace_id = ? AND state = 'running' AND updated_at < UTC_TIMESTAMP(3) - INTERVAL 10 MINUTE", [accountId]);
   try {
-    const res = await rawWrite(deps.knex, "INSERT INTO meschain_sync_runs (marketplace_id, kind, `trigger`, state) VALUES (?, ?, ?, 'running')", [accountId, kind, trigger]);
-    const runId = Number(res.insertId);
-    if (!opts.inline) {
-      await enqueue(deps.knex, pageSpec(accountId, runId));
-      deps.wake?.(queueOf(accountId));
-    }
+    // One transaction: a running run always has its first page queued. A run row without one would
+    // block every new run of the account until it is given up as abandoned.
+    const runId = await inTransaction(deps.knex, async (trx) => {
+      const res = await rawWrite(trx, "INSERT INTO meschain_sync_runs (marketplace_id, kind, `trigger`, state) VALUES (?, ?, ?, 'running')", [accountId, kind, trigger]);
+      const id = Number(res.insertId);
+      if (!opts.inline) await enqueue(trx, pageSpec(accountId, id));
+      return id;
+    });
+    if (!opts.inline) deps.wake?.(queueOf(accountId));
     return { runId, started: true };
   } catch (err) {
     if ((err as { errno?: number }).errno !== 1062) throw err;

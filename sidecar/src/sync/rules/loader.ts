@@ -7,6 +7,8 @@ import {
   DEFAULT_SAFETY_RULE,
   DEFAULT_STOCK_RULE,
   priceRuleSchema,
+  RuleInputError,
+  ruleRowProblems,
   ruleRowSchema,
   safetyRuleSchema,
   stockRuleSchema,
@@ -100,6 +102,8 @@ export function resolveRules(rules: AccountRules, subject: RuleSubject): RuleSet
 /** Writes (or replaces) one rule row after validating it. */
 export async function saveRuleRow(knex: Knex, marketplaceId: number, input: RuleRowInput): Promise<void> {
   const row = ruleRowSchema.parse(input);
+  const problems = ruleRowProblems(row);
+  if (problems.issues.length) throw new RuleInputError(problems.issues, problems.issuesTr);
   const scopeId = row.scope === 'account' ? 0 : row.scopeId;
   const enc = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   await knex.raw(

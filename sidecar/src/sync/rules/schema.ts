@@ -93,3 +93,29 @@ export const ruleRowSchema = z.object({
   safety: safetyRuleSchema.nullable().optional(),
 });
 export type RuleRowInput = z.input<typeof ruleRowSchema>;
+
+/** A rule refused where it is saved, with what is wrong in English and Turkish. */
+export class RuleInputError extends Error {
+  override name = 'RuleInputError';
+  constructor(
+    readonly issues: string[],
+    readonly issuesTr: string[],
+  ) {
+    super(`invalid rule: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * Checks across fields of a rule being saved. They are kept out of the schemas above on purpose: those
+ * also read the stored rules, and a stored rule that failed to load would stop the sync of the account.
+ */
+export function ruleRowProblems(row: z.output<typeof ruleRowSchema>): { issues: string[]; issuesTr: string[] } {
+  const issues: string[] = [];
+  const issuesTr: string[] = [];
+  const s = row.stock;
+  if (s && s.maxQuantity !== null && s.minQuantity > s.maxQuantity) {
+    issues.push(`stock.minQuantity: ${s.minQuantity} must not be above stock.maxQuantity (${s.maxQuantity})`);
+    issuesTr.push(`stock.minQuantity: ${s.minQuantity}, stock.maxQuantity (${s.maxQuantity}) değerinden büyük olamaz`);
+  }
+  return { issues, issuesTr };
+}

@@ -10,6 +10,7 @@ import type { BatchOutcome } from './batcher';
 import { beat, itemRetryDelayMs, JOB, MAX_ITEM_RETRIES, PRIORITY, queueOf, type EngineDeps } from './deps';
 import { inFlight, listingsByIds, type ListingRow } from './listings';
 import { carriedDesired, difference, planDifferences, pushSpec, samePrice, type Difference, type Planned } from './plan';
+import { failureReasons } from './reasons';
 import { bulkUpdateListings } from './sql';
 import { changedSincePlanned, markInFlight, newerJobs, preparedSince } from './fresh';
 
@@ -277,12 +278,13 @@ function judge(item: SentItem, r: ItemResult | undefined): Verdict {
   if (r.status === 'success') return { item, kind: 'ok', message: '', remoteId: r.remoteId };
   // An identical request was accepted shortly before (a retry after a lost answer, or a crash): its
   // per-item outcome is unknown to us, so read back what the marketplace shows instead of guessing.
-  if (r.errors.length > 0 && r.errors.every((e) => e.code === 'duplicate_request')) {
+  const reasons = failureReasons(r);
+  if (reasons.every((e) => e.code === 'duplicate_request')) {
     return { item, kind: 'verify', message: 'an identical request was refused as a repeat; checking what the marketplace shows' };
   }
-  const message = r.errors.map((e) => `${e.message}${e.field ? ` (${e.field})` : ''}`).join('; ') || 'refused without a reason';
-  const retryAfterMs = Math.max(0, ...r.errors.map((e) => e.retryAfterMs ?? 0));
-  return { item, kind: r.errors.some((e) => e.retryable) ? 'retry' : 'reject', message, retryAfterMs };
+  const message = reasons.map((e) => `${e.message}${e.field ? ` (${e.field})` : ''}`).join('; ');
+  const retryAfterMs = Math.max(0, ...reasons.map((e) => e.retryAfterMs ?? 0));
+  return { item, kind: reasons.some((e) => e.retryable) ? 'retry' : 'reject', message, retryAfterMs };
 }
 
 /** Applies per-item outcomes of one batch, then plans follow-ups (retries, and values that changed meanwhile). */

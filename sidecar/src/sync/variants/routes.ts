@@ -6,6 +6,7 @@ import { requestReplan } from '../pump/replan';
 import { inTransaction } from '../queue/sql';
 import type { SyncEngine } from '../stock-price/engine';
 import { handle, HttpError, intParam, parseBody } from '../accounts/http';
+import { toUnits } from '../rules/decimal';
 import { gtinProblem, skuProblem } from './codes';
 import { exportVariantsCsv, importVariantsCsv } from './csv-io';
 import { STOCK_SOURCES } from './stock';
@@ -25,6 +26,35 @@ const patchSchema = z.strictObject({
   maxPrice: amount.optional(),
   active: z.boolean().optional(),
 });
+
+interface StoredBounds {
+  stock_source: string;
+  fixed_quantity: number | null;
+  min_price: string | null;
+  max_price: string | null;
+}
+
+/**
+ * A patch is checked together with what the variant already holds (a patch may carry one side of a
+ * pair). Only the pairs the patch touches are checked, so an older row that breaks a rule can still
+ * have its other fields edited.
+ */
+function checkBounds(p: z.output<typeof patchSchema>, stored: StoredBounds): void {
+  const refuse = (field: string, en: string, tr: string) => new HttpError(400, 'invalid_request', `invalid request: ${field}: ${en}`, `geçersiz istek: ${field}: ${tr}`, [`${field}: ${en}`]);
+  if (p.stockSource !== undefined || p.fixedQuantity !== undefined) {
+    const source = p.stockSource ?? stored.stock_source;
+    const fixed = p.fixedQuantity !== undefined ? p.fixedQuantity : stored.fixed_quantity;
+    if (source === 'fixed' && fixed === null) throw refuse('fixedQuantity', 'is required when stockSource is fixed', 'stockSource fixed olduğunda fixedQuantity zorunludur');
+  }
+  if (p.minPrice !== undefined || p.maxPrice !== undefined) {
+    const min = p.minPrice !== undefined ? p.minPrice : stored.min_price;
+    const max = p.maxPrice !== undefined ? p.maxPrice : stored.max_price;
+    if (min !== null && max !== null && toUnits(min) > toUnits(max)) {
+      if (p.minPrice === undefined) throw refuse('maxPrice', `${max} must not be below minPrice (${min})`, `${max}, minPrice (${min}) değerinden küçük olamaz`);
+      throw refuse('minPrice', `${min} must not be above maxPrice (${max})`, `${min}, maxPrice (${max}) değerinden büyük olamaz`);
+    }
+  }
+}
 
 /** /api/variants: the variant table, its CSV export/import and generation. */
 export function variantsRouter(engine: SyncEngine): Router {
@@ -86,8 +116,9 @@ export function variantsRouter(engine: SyncEngine): Router {
       for (const [k, col] of Object.entries(columns)) if ((p as Record<string, unknown>)[k] !== undefined) set[col] = (p as Record<string, unknown>)[k];
       try {
         await inTransaction(deps.knex, async (trx) => {
-          const [row] = await rawRows<{ product_id: number }>(trx, 'SELECT product_id FROM meschain_variants WHERE id = ? FOR UPDATE', [id]);
+          const [row] = await rawRows<StoredBounds & { product_id: number }>(trx, 'SELECT product_id, stock_source, fixed_quantity, min_price, max_price FROM meschain_variants WHERE id = ? FOR UPDATE', [id]);
           if (!row) throw new HttpError(404, 'not_found', `variant ${id} not found`, `varyant ${id} bulunamadı`);
+          checkBounds(p, row);
           await trx('meschain_variants').where('id', id).update(set);
           // Other sidecar processes learn of the edit from the change log, as of any stock change.
           await requestReplan(trx, [Number(row.product_id)], 'variant');
