@@ -114,6 +114,30 @@ describe('security: public API /api/v1', () => {
     );
   });
 
+  it('filters listings by every state the sync writes, and names an unknown state', async () => {
+    const k = s.db.knex;
+    const blocked = (await k('meschain_listings').insert({ marketplace_id: mine.market, product_id: 30, state: 'blocked', last_error: 'brand not mapped' }))[0]!;
+    const theirsBlocked = (await k('meschain_listings').insert({ marketplace_id: theirs.market, product_id: 31, state: 'blocked' }))[0]!;
+    try {
+      const r = await get('/api/v1/listings?state=blocked');
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        (r.body.items as Array<{ id: number; state: string }>).map((l) => [l.id, l.state]),
+        [[blocked, 'blocked']],
+      );
+      const bad = await get('/api/v1/listings?state=gone');
+      assert.equal(bad.status, 400);
+      const error = bad.body.error as { code: string; details: Array<{ location: string; path: string }> };
+      assert.equal(error.code, 'validation_failed');
+      assert.deepEqual(
+        error.details.map((d) => [d.location, d.path]),
+        [['query', 'state']],
+      );
+    } finally {
+      await k('meschain_listings').whereIn('id', [blocked, theirsBlocked]).delete();
+    }
+  });
+
   it('answers analytics from the analytics service', async () => {
     const summary = await get('/api/v1/analytics/summary');
     assert.equal(summary.status, 200);

@@ -25,6 +25,13 @@ const limitParam = { name: 'limit', in: 'query', required: false, schema: { ...i
 const afterParam = { name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,10}$' }, description: 'next_cursor of the previous page' };
 const idParam = (name: string) => ({ name, in: 'path', required: true, schema: int(1) });
 
+/**
+ * Every state the sync writes to meschain_listings.state (sync/listing, sync/stock-price, the quarantine
+ * release), plus `inactive`, which nothing writes yet but analytics reads: a filter value outside this
+ * list could never match, so it is refused (400) rather than answered with an empty page.
+ */
+const LISTING_STATES = ['pending', 'blocked', 'submitted', 'active', 'failed', 'quarantined', 'inactive'];
+
 const ok = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
 const read = (operationId: string, summary: string, scope: string, response: Schema, parameters: unknown[] = [], extraErrors: number[] = []) => ({
@@ -177,7 +184,7 @@ export const OPENAPI_DOCUMENT = {
       limitParam,
       afterParam,
       { name: 'marketplace_id', in: 'query', required: false, schema: int(1) },
-      { name: 'state', in: 'query', required: false, schema: str({ enum: ['pending', 'submitted', 'active', 'failed', 'quarantined', 'inactive'] }) },
+      { name: 'state', in: 'query', required: false, schema: str({ enum: LISTING_STATES }) },
     ]),
     '/listings/{listingId}': read('getListing', 'One listing', 'listings:read', ref('Listing'), [idParam('listingId')], [404]),
     '/orders': read('listOrders', 'Marketplace orders of this store', 'orders:read', page('Order'), [

@@ -63,7 +63,11 @@ export const syncSettingsSchema = z.strictObject({
     .strictObject({
       /** How long the worker waits to fill a batch before sending what it has. */
       lingerMs: z.number().int().min(0).max(5000).default(40),
-      /** Pending async batches older than this are considered lost (their listings are pushed again). */
+      /**
+       * Pending async batches older than this are considered lost: their listings stop counting as in
+       * flight, so a push is no longer held back for them. Nothing re-sends them on its own; the next
+       * change, job or sync/reconcile run for the listing does.
+       */
       staleAfterMs: z.number().int().min(10_000).default(10 * 60_000),
     })
     .default({ lingerMs: 40, staleAfterMs: 10 * 60_000 }),
