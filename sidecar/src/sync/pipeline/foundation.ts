@@ -21,7 +21,7 @@ export interface Pipeline {
  */
 export function foundationPipeline(logger: Logger): Pipeline {
   const note: JobHandler = (job) => {
-    logger.debug({ jobId: job.id, type: job.type, payload: job.payload }, 'change planned; no marketplace account connected yet');
+    logger.debug({ jobId: job.id, type: job.type, payload: job.payload }, 'change planned; no module in this process sends it anywhere');
   };
   return {
     queue: SYNC_QUEUE,
