@@ -127,4 +127,25 @@ describe('variant table on the real OpenCart dump (prefix mc_)', () => {
     );
     assert.equal((await store.byIds([a!.id])).get(a!.id)!.cost, '12.5000', 'nothing changed');
   });
+
+  it('judges an import row with the stored values it leaves out: no fixed stock without a quantity, no crossed price bounds', async () => {
+    // From the test above: a is fixed at 7 with a minimum price of 20; b is computed, with no fixed quantity.
+    const [a, b] = (await store.byProducts([42])).get(42)!;
+    assert.equal(a!.minPrice !== null && Number(a!.minPrice), 20);
+    const crossing = `product_id,variant_key,max_price\n42,${a!.variantKey},10\n`;
+    await assert.rejects(
+      () => importVariantsCsv(store, oc, crossing),
+      (err: VariantImportError) => err.problems.some((p) => p.line === 2 && p.column === 'max_price' && /min_price 20.* above max_price 10/.test(p.message)),
+    );
+    const fixedWithout = `product_id,variant_key,stock_source\n42,${b!.variantKey},fixed\n`;
+    await assert.rejects(
+      () => importVariantsCsv(store, oc, fixedWithout),
+      (err: VariantImportError) => err.problems.some((p) => p.line === 2 && p.column === 'stock_source' && /needs a fixed_quantity/.test(p.message)),
+    );
+    const after = await store.byIds([a!.id, b!.id]);
+    assert.equal(after.get(a!.id)!.maxPrice, a!.maxPrice, 'nothing changed');
+    assert.equal(after.get(b!.id)!.stockSource, b!.stockSource);
+    // Consistent with what is stored, the same columns import.
+    assert.equal((await importVariantsCsv(store, oc, `product_id,variant_key,max_price\n42,${a!.variantKey},25\n`)).updated, 1);
+  });
 });

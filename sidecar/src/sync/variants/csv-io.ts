@@ -217,6 +217,23 @@ export async function importVariantsCsv(store: VariantStore, oc: OcContext, text
       continue;
     }
     rowVariant.set(r, current?.id ?? null);
+    // The row as it would be stored: what the file leaves out keeps its stored value. Only a row whose
+    // file touches these columns is judged, so an older row that breaks them can still be edited otherwise.
+    const has = (c: Editable) => r.values[c] !== undefined;
+    if (has('stock_source') || has('fixed_quantity')) {
+      const source = has('stock_source') ? r.values.stock_source : current?.stockSource;
+      const quantity = has('fixed_quantity') ? r.values.fixed_quantity : (current?.fixedQuantity ?? null);
+      if (source === 'fixed' && quantity === null) {
+        problems.push({ line: r.line, column: has('fixed_quantity') ? 'fixed_quantity' : 'stock_source', message: 'stock_source fixed needs a fixed_quantity, and neither the file nor the stored variant has one' });
+      }
+    }
+    if (has('min_price') || has('max_price')) {
+      const min = has('min_price') ? r.values.min_price : (current?.minPrice ?? null);
+      const max = has('max_price') ? r.values.max_price : (current?.maxPrice ?? null);
+      if (min !== null && max !== null && Number(min) > Number(max) && !(has('min_price') && has('max_price'))) {
+        problems.push({ line: r.line, column: has('min_price') ? 'min_price' : 'max_price', message: `min_price ${String(min)} would be above max_price ${String(max)} (one of them from the stored variant)` });
+      }
+    }
   }
   // Codes used by variants the file does not touch.
   const fileIds = new Set([...rowVariant.values()].filter((v): v is number => v !== null));
