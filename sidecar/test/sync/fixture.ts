@@ -3,6 +3,7 @@ import { startSidecar, type Sidecar } from '../../src/app';
 import { loadConfig } from '../../src/config/load';
 import { createOpencartTables } from '../../src/db/opencart/schema';
 import { marketplacesModule } from '../../src/modules/marketplaces';
+import type { SidecarModule } from '../../src/modules/types';
 import { startTrendyolSandbox, DEFAULT_SELLER, BRANDS, type TrendyolSandbox, type TrendyolSandboxSettings } from '../../src/sandbox/trendyol';
 import { createLogger, type Logger } from '../../src/util/logger';
 import { seedDemo } from '../../../scripts/demo/seed';
@@ -56,11 +57,19 @@ export function sidecarEnv(db: Pick<TestDatabase, 'url'>): Record<string, string
   };
 }
 
-export async function startWorld(opts: { products: number; sandbox?: Partial<TrendyolSandboxSettings>; rules?: unknown; db?: TestDatabase; logger?: Logger }): Promise<World> {
+export async function startWorld(opts: {
+  products: number;
+  sandbox?: Partial<TrendyolSandboxSettings>;
+  rules?: unknown;
+  db?: TestDatabase;
+  logger?: Logger;
+  /** Instead of the marketplaces module alone (it must come first: later modules use its service). */
+  modules?: SidecarModule[];
+}): Promise<World> {
   const db = opts.db ?? (await seedShop(opts.products));
   const sandbox = await startTrendyolSandbox({ settings: { rateLimit: { enabled: false, points: 50, windowMs: 10_000 }, ...opts.sandbox } });
   const config = loadConfig(sidecarEnv(db));
-  const sidecar = await startSidecar(config, { logger: opts.logger ?? createLogger('silent'), modules: [marketplacesModule] });
+  const sidecar = await startSidecar(config, { logger: opts.logger ?? createLogger('silent'), modules: opts.modules ?? [marketplacesModule] });
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${sidecar.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();

@@ -8,7 +8,8 @@ import type { SyncEngine } from '../stock-price/engine';
 import { listingSpec, requestListings } from '../listing/service';
 import { inTransaction } from '../queue/sql';
 import { pushSpec } from '../stock-price/plan';
-import { PRIORITY } from '../stock-price/deps';
+import { PRIORITY, queueOf } from '../stock-price/deps';
+import { queueRuleReplan } from '../stock-price/rule-replan';
 import { handle, HttpError, intParam, parseBody } from './http';
 import { flowsPatchSchema } from './schema';
 
@@ -80,19 +81,31 @@ export function marketplacesRouter(engine: SyncEngine): Router {
   r.put(
     '/:id/rules',
     handle(async (req) => {
-      const id = (await accounts.require(intParam(req, 'id'))).id;
-      await saveRuleRow(knex, id, parseBody(ruleRowSchema, req.body));
+      const account = await accounts.require(intParam(req, 'id'));
+      const row = parseBody(ruleRowSchema, req.body);
+      // One transaction: a saved rule always has the re-plan that brings it to its listings.
+      await inTransaction(knex, async (trx) => {
+        await saveRuleRow(trx, account.id, row);
+        await queueRuleReplan(trx, engine.deps.oc, account, row.scope, row.scope === 'account' ? 0 : row.scopeId);
+      });
       engine.desired.invalidate();
-      return { rules: await listRuleRows(knex, id) };
+      engine.deps.wake?.(queueOf(account.id));
+      return { rules: await listRuleRows(knex, account.id) };
     }),
   );
   r.delete(
     '/:id/rules/:scope/:scopeId',
     handle(async (req) => {
-      const id = (await accounts.require(intParam(req, 'id'))).id;
+      const account = await accounts.require(intParam(req, 'id'));
       const { scope, scopeId } = parseBody(ruleKeySchema, { scope: req.params.scope, scopeId: req.params.scopeId });
-      const deleted = await deleteRuleRow(knex, id, scope, scopeId);
+      // The listings fall back to a wider rule: re-planned in the deleting transaction, like a save.
+      const deleted = await inTransaction(knex, async (trx) => {
+        const gone = await deleteRuleRow(trx, account.id, scope, scopeId);
+        if (gone) await queueRuleReplan(trx, engine.deps.oc, account, scope, scopeId);
+        return gone;
+      });
       engine.desired.invalidate();
+      if (deleted) engine.deps.wake?.(queueOf(account.id));
       return { deleted };
     }),
   );

@@ -69,8 +69,11 @@ class ShortCache<T> {
   }
 }
 
+/** How long a process keeps an account's rules (another process sees a rule change this much later at most). */
+export const RULES_CACHE_MS = 3000;
+
 export class DesiredCalculator {
-  private readonly rulesCache = new ShortCache<AccountRules>(3000);
+  private readonly rulesCache = new ShortCache<AccountRules>(RULES_CACHE_MS);
   private readonly taxCache = new ShortCache<TaxRateTable>(10_000);
   private readonly currencyCache = new ShortCache<CurrencyRates>(10_000);
   /** Bumped by invalidate(): variant and rule edits made through this process. */

@@ -18,6 +18,7 @@ import { createStockPricePlanner } from './planner';
 import { flushStockPrice, pollStockPrice, replanListings } from './push';
 import { verifyStockPrice } from './verify';
 import { WorkerPool } from './workers';
+import { beatIdleAccounts } from './idle-beat';
 import { readCarried, type Planned } from './plan';
 import { ReconcileScheduler, runPage, startRun, SyncEvents } from '../reconcile';
 import { reservedStock, type ReservedStockSource } from '../reservations';
@@ -39,6 +40,8 @@ export interface SyncEngineOptions {
   /** Stock held for orders awaiting payment (engineer C's reservations by default). */
   reserved?: ReservedStockSource;
   visibilityTimeoutMs?: number;
+  /** How often an idle stock flow records its heartbeat (idle-beat.ts). Default once a minute. */
+  idleBeatMs?: number;
 }
 
 export interface SyncEngine {
@@ -131,6 +134,13 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   });
   const scheduler = new ReconcileScheduler(deps, o.logger);
   const planner = createStockPricePlanner(deps);
+  let idleTimer: NodeJS.Timeout | undefined;
+  const beatIdle = () =>
+    beatIdleAccounts(
+      deps,
+      (id) => pool!.running(id),
+      (id) => o.http.breakers().find((b) => b.accountId === id)?.state ?? 'closed',
+    );
 
   return {
     deps,
@@ -152,8 +162,15 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       }
       await pool!.sync(all);
       scheduler.sync(all);
+      // Started with the workers (the CLI drives its pool itself and does not beat for idle accounts).
+      if (!idleTimer) {
+        idleTimer = setInterval(() => void beatIdle(), o.idleBeatMs ?? 60_000);
+        idleTimer.unref();
+      }
     },
     async stop() {
+      clearInterval(idleTimer);
+      idleTimer = undefined;
       await scheduler.stop();
       await pool!.stop();
     },

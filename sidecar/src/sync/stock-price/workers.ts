@@ -50,6 +50,11 @@ export class WorkerPool {
     for (const ms of [25, 120]) setTimeout(() => w.wake(), ms).unref();
   }
 
+  /** Whether this process runs the account's worker now (not stopped, not stopping). */
+  running(accountId: number): boolean {
+    return this.workers.get(accountId)?.running ?? false;
+  }
+
   stats(): Record<number, Worker['stats']> {
     return Object.fromEntries([...this.workers].map(([id, w]) => [id, w.stats]));
   }
