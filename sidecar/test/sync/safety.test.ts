@@ -45,6 +45,11 @@ describe('accounts and pricing safety', function () {
     assert.deepEqual(flows.body.account.flows, { listing: true, stock: true, price: true, ordersIn: false, statusOut: true });
     const wrongFlow = await world.api('PUT', `/api/marketplaces/${world.accountId}/flows`, { stocks: true });
     assert.equal(wrongFlow.status, 400);
+    // A listing state filter with a typo names it instead of answering an empty page.
+    const typo = await world.api<{ error: { issues: string[] } }>('GET', `/api/marketplaces/${world.accountId}/listings?state=activ`);
+    assert.equal(typo.status, 400);
+    assert.ok(typo.body.error.issues.some((i) => i.startsWith('state')), JSON.stringify(typo.body));
+    assert.equal((await world.api('GET', `/api/marketplaces/${world.accountId}/listings?state=blocked`)).status, 200);
   });
 
   it('holds price changes beyond the cap with a visible reason until released', async () => {

@@ -4,6 +4,8 @@
  * against it (validate.ts); it is served at /api/v1/openapi.json.
  */
 
+import { LISTING_STATES } from '../../sync/listing/states';
+
 type Schema = Record<string, unknown>;
 
 const int = (min = 0, max = 2147483647): Schema => ({ type: 'integer', minimum: min, maximum: max });
@@ -25,12 +27,6 @@ const limitParam = { name: 'limit', in: 'query', required: false, schema: { ...i
 const afterParam = { name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,10}$' }, description: 'next_cursor of the previous page' };
 const idParam = (name: string) => ({ name, in: 'path', required: true, schema: int(1) });
 
-/**
- * Every state the sync writes to meschain_listings.state (sync/listing, sync/stock-price, the quarantine
- * release), plus `inactive`, which nothing writes yet but analytics reads: a filter value outside this
- * list could never match, so it is refused (400) rather than answered with an empty page.
- */
-const LISTING_STATES = ['pending', 'blocked', 'submitted', 'active', 'failed', 'quarantined', 'inactive'];
 
 const ok = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
@@ -184,7 +180,7 @@ export const OPENAPI_DOCUMENT = {
       limitParam,
       afterParam,
       { name: 'marketplace_id', in: 'query', required: false, schema: int(1) },
-      { name: 'state', in: 'query', required: false, schema: str({ enum: LISTING_STATES }) },
+      { name: 'state', in: 'query', required: false, schema: str({ enum: [...LISTING_STATES] }) },
     ]),
     '/listings/{listingId}': read('getListing', 'One listing', 'listings:read', ref('Listing'), [idParam('listingId')], [404]),
     '/orders': read('listOrders', 'Marketplace orders of this store', 'orders:read', page('Order'), [

@@ -6,6 +6,7 @@ import { deleteRuleRow, listRuleRows, saveRuleRow } from '../rules/loader';
 import { ruleRowSchema } from '../rules/schema';
 import type { SyncEngine } from '../stock-price/engine';
 import { listingSpec, requestListings } from '../listing/service';
+import { LISTING_STATES } from '../listing/states';
 import { inTransaction } from '../queue/sql';
 import { pushSpec } from '../stock-price/plan';
 import { PRIORITY, queueOf } from '../stock-price/deps';
@@ -125,7 +126,7 @@ export function marketplacesRouter(engine: SyncEngine): Router {
   r.put('/:id/mappings/brands', put('brands'));
   r.put('/:id/mappings/attributes', put('attributes'));
 
-  const listQuery = z.object({ state: z.string().max(24).optional(), afterId: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+  const listQuery = z.object({ state: z.enum(LISTING_STATES).optional(), afterId: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
   r.get(
     '/:id/listings',
     handle(async (req) => {
