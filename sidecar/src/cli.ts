@@ -5,6 +5,7 @@ import { migrateDownAll, migrateLatest } from '../../migrations';
 import { installedTriggers, removeTriggers } from './sync/capture/triggers';
 import { scanSnapshot } from './sync/capture/snapshot';
 import { COMMANDS } from './cli/commands';
+import { checkArgs, usageError, type ArgSpec } from './cli/args';
 
 const USAGE = `usage: meschain <command>
 
@@ -16,6 +17,17 @@ commands:
   capture scan          run one snapshot-diff scan now
 ${COMMANDS.flatMap((c) => c.usage.map((u) => `  ${u}\n`)).join('')}`;
 
+/** The built-in commands' arguments (the others check their own); `capture` needs status or scan. */
+const BUILTIN: Record<string, ArgSpec> = { migrate: {}, uninstall: { flags: ['purge'] }, capture: { positionals: 1 } };
+
+/** A usage mistake in a built-in command, or null; judged before the configuration or database is read. */
+function builtinMistake(command: string, rest: string[]): string | null {
+  const bad = checkArgs(rest, BUILTIN[command]!);
+  if (bad) return bad;
+  if (command === 'capture' && rest[0] !== 'status' && rest[0] !== 'scan') return `capture needs status or scan, not '${rest[0] ?? ''}'`;
+  return null;
+}
+
 /** Commands for system cron and operators; each prints a short result and exits non-zero on failure. */
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,12 +35,18 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 64;
   }
+  const extra = COMMANDS.find((c) => c.name === command);
+  if (!extra && !Object.hasOwn(BUILTIN, command)) {
+    process.stderr.write(`meschain: unknown command '${argv.join(' ')}'\n${USAGE}`);
+    return 64;
+  }
+  const mistake = extra ? null : builtinMistake(command, rest);
+  if (mistake) return usageError(process.stderr, command, mistake);
   const config = loadConfig();
   const prefix = config.opencart.tablePrefix;
   const knex = createDb(config.databaseUrl, { poolMax: 2 });
   try {
     await assertReachable(knex, config.databaseUrl);
-    const extra = COMMANDS.find((c) => c.name === command);
     if (extra) return await extra.run({ config, knex, args: rest, out: process.stdout, err: process.stderr });
     switch (`${command} ${rest[0] ?? ''}`.trim()) {
       case 'migrate': {

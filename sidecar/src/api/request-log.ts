@@ -26,11 +26,46 @@ export interface RequestLogOptions {
 const CHILD = Symbol('request logger');
 
 /**
+ * Credentials arrive in headers other than Authorization (Trendyol's webhook `x-api-key`) and may sit in
+ * query strings (a webhook URL registered with a token, OAuth hints): the logger's redact paths cannot
+ * list every name, so the request is cleaned here, before any line is written.
+ */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|signature|passw|api-?key|credential|session/i;
+const SECRET_PARAM = /token|secret|passw|signature|^sig$|^key$|api[-_]?key|^code$|hint|credential|session|auth/i;
+const REDACTED = '[redacted]';
+
+function cleanUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // a malformed escape is judged as written
+    }
+    return eq >= 0 && SECRET_PARAM.test(decoded) ? `${name}=${REDACTED}` : pair;
+  });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
+
+/** pino's request serializer, minus credentials in headers, url and query. */
+export function serializeRequest(req: IncomingMessage): Record<string, unknown> {
+  const out = pino.stdSerializers.req(req) as unknown as Record<string, unknown>;
+  const headers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries((out.headers as Record<string, unknown> | undefined) ?? {})) headers[name] = SECRET_HEADER.test(name) ? REDACTED : value;
+  const query = out.query && typeof out.query === 'object' ? Object.fromEntries(Object.entries(out.query as Record<string, unknown>).map(([k, v]) => [k, SECRET_PARAM.test(k) ? REDACTED : v])) : out.query;
+  return { ...out, url: typeof out.url === 'string' ? cleanUrl(out.url) : out.url, query, headers };
+}
+
+/**
  * Installs the request log on an express app: `req.log` (an accessor on the app's request prototype,
  * so requests keep one shape) and the middleware that writes the completion line.
  */
 export function installRequestLog(app: Express, base: Logger, opts: RequestLogOptions): void {
-  const logger = base.child({}, { serializers: { req: pino.stdSerializers.req, res: pino.stdSerializers.res, err: pino.stdSerializers.err } });
+  const logger = base.child({}, { serializers: { req: serializeRequest, res: pino.stdSerializers.res, err: pino.stdSerializers.err } });
   Object.defineProperty(app.request, 'log', {
     configurable: true,
     get(this: IncomingMessage & { [CHILD]?: Logger }): Logger {

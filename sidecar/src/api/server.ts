@@ -4,6 +4,17 @@ import { collectHealth, type HealthSources } from './health';
 import type { Metrics } from './metrics';
 import { installRequestLog } from './request-log';
 
+/**
+ * The route label of a request no route handled (refused by the gateway first, or served by the OAuth
+ * server's own router): its mount only, never the path, which holds ids and would make a new series for
+ * every request prom-client then keeps for ever.
+ */
+const MOUNTS = new Set(['api', 'oauth', 'webhooks', '.well-known']);
+function unroutedLabel(url: string): string {
+  const first = url.split('?')[0]!.split('/')[1] ?? '';
+  return MOUNTS.has(first) ? `/${first}/*` : 'unmatched';
+}
+
 export interface ServerDeps {
   logger: Logger;
   health: HealthSources;
@@ -33,7 +44,7 @@ export function createServer(deps: ServerDeps): Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+      const route = req.route?.path ?? unroutedLabel(req.originalUrl);
       const key = `${req.method}\u0000${route}\u0000${res.statusCode}`;
       let h = durations.get(key);
       if (!h) {

@@ -1,6 +1,6 @@
 import { rawRows } from '../db/raw';
 import { queueDepthByQueue, requeueDead } from '../sync/queue/maintenance';
-import { option } from './sync';
+import { checkArgs, option, positionals, usageError } from './args';
 import type { CliCommand } from './types';
 
 /**
@@ -11,8 +11,13 @@ export const jobsCommand: CliCommand = {
   name: 'jobs',
   usage: ['jobs [--queue <name>]                 queue state: jobs per queue and state, recent dead jobs', 'jobs retry-dead [--queue <name>]      run dead jobs again'],
   async run(c) {
+    const spec = { options: ['queue'], positionals: 1 };
+    const bad = checkArgs(c.args, spec);
+    if (bad) return usageError(c.err, 'jobs', bad);
+    const [sub] = positionals(c.args, spec);
+    if (sub !== undefined && sub !== 'retry-dead') return usageError(c.err, 'jobs', `unknown sub-command '${sub}' (retry-dead)`);
     const queue = option(c.args, 'queue');
-    if (c.args[0] === 'retry-dead') {
+    if (sub === 'retry-dead') {
       const dead = await rawRows<{ id: number }>(c.knex, `SELECT id FROM meschain_jobs WHERE state = 'dead'${queue ? ' AND queue = ?' : ''}`, queue ? [queue] : []);
       const n = await requeueDead(c.knex, dead.map((d) => Number(d.id)));
       c.out.write(`${n} dead job${n === 1 ? '' : 's'} queued again\n`);

@@ -1,3 +1,4 @@
+import { checkArgs, option, positiveId, usageError } from './args';
 import type { CliCommand, CliContext } from './types';
 import { loadKeyRing } from '../crypto/keys';
 import { loadOcContext, recoverOrderWrites } from '../db/opencart';
@@ -6,6 +7,7 @@ import { pollAccount } from '../sync/orders/poll';
 import { reprocessGroup } from '../sync/orders/process';
 import { findGroup, listHeld, packageById } from '../sync/orders/store';
 import { directAccess } from '../sync/orders/wiring';
+import { isMarketplaceCode } from '../marketplaces/types';
 
 /**
  * meschain orders pull [--marketplace trendyol] [--account <id>]   import new and changed orders now
@@ -14,13 +16,6 @@ import { directAccess } from '../sync/orders/wiring';
  * Runs in this process against the database (the sidecar need not be running); every step is the same
  * idempotent import the sidecar runs, so running both at once is safe.
  */
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  if (i >= 0) return args[i + 1];
-  const eq = args.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
-}
 
 async function setup(c: CliContext) {
   const logger = createLogger(c.config.logLevel === 'info' ? 'warn' : c.config.logLevel);
@@ -37,8 +32,12 @@ async function setup(c: CliContext) {
 }
 
 async function pull(c: CliContext): Promise<number> {
+  const bad = checkArgs(c.args, { options: ['marketplace', 'account'], positionals: 1 });
+  if (bad) return usageError(c.err, 'orders pull', bad);
   const marketplace = option(c.args, 'marketplace');
   const only = option(c.args, 'account');
+  if (marketplace !== undefined && !isMarketplaceCode(marketplace)) return usageError(c.err, 'orders pull', `unknown marketplace '${marketplace}' (trendyol, hepsiburada, n11, ebay, amazon, ozon)`);
+  if (only !== undefined && positiveId(only) === null) return usageError(c.err, 'orders pull', `--account must be an account id (a positive whole number), not '${only}'`);
   const { logger, opencart, access } = await setup(c);
   const accounts = (await access.accounts()).filter((a) => a.enabled && a.ordersIn && (!marketplace || a.code === marketplace) && (!only || String(a.id) === only));
   if (accounts.length === 0) {
@@ -64,6 +63,8 @@ async function pull(c: CliContext): Promise<number> {
 }
 
 async function held(c: CliContext): Promise<number> {
+  const bad = checkArgs(c.args, { positionals: 1 });
+  if (bad) return usageError(c.err, 'orders held', bad);
   const list = await listHeld(c.knex);
   if (list.length === 0) {
     c.out.write('no orders held / bekleyen sipariş yok\n');
@@ -74,8 +75,10 @@ async function held(c: CliContext): Promise<number> {
 }
 
 async function retry(c: CliContext): Promise<number> {
-  const id = Number(c.args[1]);
-  if (!Number.isInteger(id) || id < 1) {
+  const bad = checkArgs(c.args, { positionals: 2 });
+  if (bad) return usageError(c.err, 'orders retry', bad);
+  const id = positiveId(c.args[1]);
+  if (id === null) {
     c.err.write('meschain: orders retry needs the id shown by "meschain orders held"\n');
     return 64;
   }

@@ -1,6 +1,7 @@
 import { syncStatus } from '../sync/reconcile/routes';
 import { FLOW_NAMES } from '../sync/accounts/schema';
 import { cliEngine } from './sync';
+import { checkArgs, usageError } from './args';
 import type { CliCommand } from './types';
 
 /** meschain status: per marketplace account, each flow on/off, listings by state, last push, queue, last run. */
@@ -8,6 +9,8 @@ export const statusCommand: CliCommand = {
   name: 'status',
   usage: ['status                                state per marketplace account and flow'],
   async run(c) {
+    const bad = checkArgs(c.args, {});
+    if (bad) return usageError(c.err, 'status', bad);
     const { engine, close } = await cliEngine(c);
     try {
       const accounts = await syncStatus(engine);

@@ -8,6 +8,7 @@ import { createMarketplaceHttp } from '../marketplaces/http';
 import { builtInDefinition } from '../sync/accounts/definitions';
 import { createSyncEngine, type SyncEngine } from '../sync/stock-price/engine';
 import { createLogger } from '../util/logger';
+import { checkArgs, flag, option, positiveId, usageError } from './args';
 import type { CliCommand, CliContext } from './types';
 
 /**
@@ -32,12 +33,15 @@ export const syncCommand: CliCommand = {
   name: 'sync',
   usage: ['sync --marketplace <code> [--account <id>] [--full] [--no-wait]   push listings, stock and prices now (--full: reconcile with the marketplace)'],
   async run(c) {
+    const bad = checkArgs(c.args, { options: ['marketplace', 'account'], flags: ['full', 'no-wait'] });
+    if (bad) return usageError(c.err, 'sync', bad);
     const code = option(c.args, 'marketplace');
     const accountArg = option(c.args, 'account');
     if (!code || !isMarketplaceCode(code)) {
       c.err.write('meschain sync: --marketplace <code> is required (trendyol, hepsiburada, n11, ebay, amazon, ozon) / --marketplace zorunlu\n');
       return 64;
     }
+    if (accountArg !== undefined && positiveId(accountArg) === null) return usageError(c.err, 'sync', `--account must be an account id (a positive whole number), not '${accountArg}'`);
     const full = flag(c.args, 'full');
     const { engine, close } = await cliEngine(c);
     try {
@@ -145,12 +149,3 @@ export class ProgressBar {
     if (note) this.out.write(`${note}\n`);
   }
 }
-
-export function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  if (i >= 0) return args[i + 1];
-  const eq = args.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
-}
-
-export const flag = (args: string[], name: string): boolean => args.includes(`--${name}`);

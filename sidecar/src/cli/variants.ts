@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getProducts, listProducts } from '../db/opencart/products';
 import { exportVariantsCsv, importVariantsCsv, VariantImportError } from '../sync/variants/csv-io';
-import { cliEngine, option } from './sync';
+import { checkArgs, option, positionals, usageError, type ArgSpec } from './args';
+import { cliEngine } from './sync';
 import type { CliCommand } from './types';
 
 /**
@@ -10,6 +11,22 @@ import type { CliCommand } from './types';
  * meschain variants generate [--products 1,2]  make variant rows (SKU, barcode) for products (all by default)
  * meschain variants gs1-prefix <digits>         the GS1 company prefix generated EAN-13 codes use
  */
+const SPECS: Record<string, ArgSpec> = {
+  export: { options: ['file', 'separator'], positionals: 1 },
+  import: { positionals: 2 },
+  generate: { options: ['products'], positionals: 1 },
+  'gs1-prefix': { positionals: 2 },
+};
+
+/** Option values a sub-command would otherwise misread (a ';' separator taken as ',', a product id as NaN). */
+function checkValues(args: string[]): string | null {
+  const sep = option(args, 'separator');
+  if (sep !== undefined && sep !== ',' && sep !== ';') return `--separator must be ',' or ';', not '${sep}'`;
+  const products = option(args, 'products');
+  if (products !== undefined && !/^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$/.test(products)) return `--products must be product ids separated by commas, e.g. 1,2,3, not '${products}'`;
+  return null;
+}
+
 export const variantsCommand: CliCommand = {
   name: 'variants',
   usage: [
@@ -19,7 +36,11 @@ export const variantsCommand: CliCommand = {
     'variants gs1-prefix <digits>          set the GS1 company prefix for generated EAN-13 barcodes',
   ],
   async run(c) {
-    const [sub, arg] = c.args;
+    const spec = Object.hasOwn(SPECS, c.args[0] ?? '') ? SPECS[c.args[0]!] : undefined;
+    if (!spec) return usageError(c.err, 'variants', `unknown sub-command '${c.args[0] ?? ''}' (export, import, generate, gs1-prefix)`);
+    const bad = checkArgs(c.args, spec) ?? checkValues(c.args);
+    if (bad) return usageError(c.err, `variants ${c.args[0]}`, bad);
+    const [sub, arg] = positionals(c.args, spec);
     const { engine, close } = await cliEngine(c);
     try {
       const oc = engine.deps.oc;
@@ -38,8 +59,15 @@ export const variantsCommand: CliCommand = {
             c.err.write('meschain variants import: give the CSV file / CSV dosyasını belirtin\n');
             return 64;
           }
+          let text: string;
           try {
-            const r = await importVariantsCsv(engine.variants, oc, readFileSync(arg, 'utf8'));
+            text = readFileSync(arg, 'utf8');
+          } catch (err) {
+            c.err.write(`meschain variants import: cannot read ${arg} (${(err as NodeJS.ErrnoException).code ?? 'error'}) / dosya okunamadı\n`);
+            return 66;
+          }
+          try {
+            const r = await importVariantsCsv(engine.variants, oc, text);
             c.out.write(`${r.rows} rows: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged\n`);
             return 0;
           } catch (err) {

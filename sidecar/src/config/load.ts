@@ -62,13 +62,23 @@ function readFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`MESCHAIN_CONFIG_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`MESCHAIN_CONFIG_FILE: ${path} is not a JSON object (${(err as Error).message})`);
+    // V8's message quotes the text around the error, which may be a secret: say only where it is.
+    throw new ConfigError(`MESCHAIN_CONFIG_FILE: ${path} is not a JSON object (invalid JSON${jsonErrorAt(text, (err as Error).message)})`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`MESCHAIN_CONFIG_FILE: ${path} is not a JSON object (not an object)`);
+  return parsed as Record<string, unknown>;
+}
+
+/** " at line L, column C" from a JSON.parse message that gives a position; '' otherwise. */
+function jsonErrorAt(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1])).split('\n');
+  return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
 }
 
 /**
@@ -88,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ');
+      throw new ConfigError(`invalid configuration: MESCHAIN_CONFIG_FILE: unknown setting ${keys}`);
+    }
     const env = PATH_TO_ENV[path];
     const where = env ? `${env} (${path})` : path || 'config';
     throw new ConfigError(`invalid configuration: ${where} ${issue.message}`);

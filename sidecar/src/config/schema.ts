@@ -30,20 +30,31 @@ export function decodeSecretKey(value: string): Buffer | null {
   return null;
 }
 
-/** A whole number of days in [min, max], one message for every way of missing it. */
-function days(min: number, max: number) {
-  const message = `must be a whole number of days ${min}-${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+/**
+ * A whole number in [min, max] from the environment (digits) or the file (a JSON number), one message for
+ * every way of missing it. z.coerce also took "", " ", null, true and "0x50" (as 0, 0, 0, 1 and 80): a
+ * JSON `"port": null` silently bound a random port.
+ */
+function whole(min: number, max: number, message = `must be a whole number ${min}-${max}`) {
+  const digits = (v: unknown) => (typeof v === 'string' && /^\s*-?\d{1,16}\s*$/.test(v) ? Number(v) : v);
+  return z.preprocess(digits, z.number({ error: message }).int(message).min(min, message).max(max, message));
 }
 
-const port = z.coerce.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
+const days = (min: number, max: number) => whole(min, max, `must be a whole number of days ${min}-${max}`);
 
-export const configSchema = z.object({
+/** Longest timer Node can arm (2^31 − 1 ms); beyond it setTimeout fires after 1 ms, in a tight loop. */
+const DAY_MS = 86_400_000;
+const INT32 = 2_147_483_647;
+
+const port = whole(0, 65535, 'must be a port number 0-65535');
+
+/** Strict objects: a misspelt key in the JSON file silently kept the default of the setting it meant. */
+export const configSchema = z.strictObject({
   databaseUrl: mysqlUrl,
-  opencart: z.object({
+  opencart: z.strictObject({
     /** OpenCart's DB_PREFIX from config.php. Real shops often pick random ones. */
     tablePrefix: z.string().regex(/^[A-Za-z0-9_]{0,32}$/, 'must be letters, digits or _ (at most 32)').default('oc_'),
-    storeId: z.coerce.number().int().min(0, 'must be 0 or a store_id').default(0),
+    storeId: whole(0, INT32, 'must be 0 or a store_id').default(0),
     /** Language code as in oc_language.code, e.g. en-gb or tr-tr. */
     language: z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/i, 'must be a language code such as en-gb or tr-tr').default('en-gb'),
     /** Store 0's URL lives in OpenCart's config.php (HTTP_SERVER), not in the database; orders record it. */
@@ -53,7 +64,7 @@ export const configSchema = z.object({
       .optional(),
   }),
   secretKey,
-  http: z.object({
+  http: z.strictObject({
     host: z.string().min(1).default('127.0.0.1'),
     port: port.default(8787),
   }),
@@ -62,15 +73,15 @@ export const configSchema = z.object({
     .string()
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
     .optional(),
-  capture: z.object({
+  capture: z.strictObject({
     mode: z.enum(captureModes).default('auto'),
     /** How often the change pump reads the change log. */
-    pollMs: z.coerce.number().int().min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(100),
-    /** How often the snapshot-diff scanner runs when triggers are not available. */
-    snapshotIntervalMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(30_000),
+    pollMs: whole(10, 60_000).default(100),
+    /** How often the snapshot-diff scanner runs when triggers are not available (a timer: at most a day). */
+    snapshotIntervalMs: whole(1000, DAY_MS).default(30_000),
   }),
   security: z
-    .object({
+    .strictObject({
       /** Shared HS256 secret the OpenCart admin extension signs bridge tokens with (set at install). */
       bridgeSecret: z.string().min(32, 'must be at least 32 characters').optional(),
       /** Issuer URL of the OAuth server (its path is where /oauth is mounted), e.g. https://shop.example.com/meschain/oauth. */
@@ -81,11 +92,11 @@ export const configSchema = z.object({
       /** Comma-separated browser origins allowed by CORS; empty = no cross-origin browser access. */
       corsOrigins: z.string().default(''),
       /** Largest request body accepted, in bytes. */
-      bodyLimitBytes: z.coerce.number().int().min(1024, 'must be at least 1024').max(64 * 1024 * 1024, 'must be at most 67108864').default(1024 * 1024),
+      bodyLimitBytes: whole(1024, 64 * 1024 * 1024).default(1024 * 1024),
       /** Requests per minute per client for read routes / write routes, and per IP for public routes. */
-      rateReadPerMinute: z.coerce.number().int().min(1).default(1000),
-      rateWritePerMinute: z.coerce.number().int().min(1).default(120),
-      ratePublicPerMinute: z.coerce.number().int().min(1).default(600),
+      rateReadPerMinute: whole(1, 1_000_000).default(1000),
+      rateWritePerMinute: whole(1, 1_000_000).default(120),
+      ratePublicPerMinute: whole(1, 1_000_000).default(600),
       /** Comma-separated addresses/CIDRs of proxies whose X-Forwarded-For is trusted (e.g. the OpenCart host). */
       trustedProxies: z.string().default(''),
       /** Older secret keys (comma-separated hex/base64) still able to decrypt; secrets are re-encrypted to the current key in the background. */
@@ -102,7 +113,7 @@ export const configSchema = z.object({
    * (ranges match it). Everything else about analytics is set in code.
    */
   analytics: z
-    .object({
+    .strictObject({
       anomalySensitivity: z.enum(['low', 'normal', 'high'], { error: 'must be low, normal or high' }).optional(),
       alertMinSeverity: z.enum(['low', 'medium', 'high'], { error: 'must be low, medium or high' }).optional(),
       leadTimeDays: days(0, 180).optional(),
@@ -116,17 +127,18 @@ export const configSchema = z.object({
         .optional(),
     })
     .prefault({}),
-  database: z.object({
+  database: z.strictObject({
     /**
      * Connections to MariaDB. Each order write holds one for its server-side lock while its statements
      * use others, so concurrent imports need about three each (see sync/orders/poll.ts).
      */
-    poolMax: z.coerce.number().int().min(4, 'must be at least 4').max(200, 'must be at most 200').default(20),
+    poolMax: whole(4, 200).default(20),
   }),
-  jobs: z.object({
-    concurrency: z.coerce.number().int().min(1).max(64).default(4),
-    visibilityTimeoutMs: z.coerce.number().int().min(1000, 'must be at least 1000').default(60_000),
-    maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+  jobs: z.strictObject({
+    concurrency: whole(1, 64).default(4),
+    /** A lease, renewed by a timer at a third of it: at most a day. */
+    visibilityTimeoutMs: whole(1000, DAY_MS).default(60_000),
+    maxAttempts: whole(1, 100).default(8),
   }),
 });
 

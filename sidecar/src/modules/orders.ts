@@ -196,6 +196,8 @@ export function createOrdersModule(options: OrdersModuleOptions = {}): SidecarMo
               knex,
               access,
               logger,
+              // The same limit as every other router (docs/security.md): a chunked body has no Content-Length for the gateway to check.
+              maxBodyBytes: ctx.config.security.bodyLimitBytes,
               enqueue: async (trx, webhookId) => {
                 await enqueue(trx, { queue: ORDERS_QUEUE, type: WEBHOOK_JOB, payload: { webhookId }, dedupeKey: `webhook:${webhookId}`, priority: 30 }, { maxAttempts: ctx.config.jobs.maxAttempts });
               },

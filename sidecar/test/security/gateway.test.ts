@@ -106,6 +106,11 @@ for (const store of ['mysql', 'redis'] as const) {
       assert.match(metrics, new RegExp(`meschain_api_requests_total\\{client="${clientId}",route="/api/v1/products",status_class="2xx"\\} 3`));
       assert.match(metrics, new RegExp(`meschain_api_requests_total\\{client="${clientId}",route="/api/v1/products",status_class="4xx"\\} 1`));
       assert.match(metrics, /meschain_api_request_duration_seconds_bucket/);
+      // Requests no route handled (refused before routing) are labelled by their mount, never their path.
+      for (const id of [987654321, 987654322]) await fetch(`${url}/api/v1/products/${id}`);
+      const after = await (await fetch(`${url}/metrics`)).text();
+      assert.doesNotMatch(after, /98765432[12]/, 'no id in any metric label');
+      assert.match(after, /meschain_http_request_duration_seconds_count\{method="GET",route="\/api\/\*",status="401"\} 2/);
       // The usage rows appear after the recorder's flush (every few seconds).
       let rows: Array<{ route: string; requests: number; client_errors: number; rate_limited: number }> = [];
       for (let i = 0; i < 100 && rows.length < 2; i++) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import { rawWrite } from '../../db/raw';
 import { isMarketplaceError } from '../../marketplaces/errors';
@@ -14,7 +15,9 @@ import type { MarketplaceAccess, OrderAccount } from '../../sync/orders/access';
  *     request against each enabled account of that marketplace (Basic auth / API key we registered with
  *     it; `?account=<id>` in the registered URL narrows it to one); the account that verifies is the one
  *     the event belongs to. Nobody verifies → 401/403; two accounts sharing a secret → 409.
- *  2. The body is parsed (validated) before anything is stored: malformed → 400, nothing written.
+ *  2. The body is parsed (validated) before anything is stored: malformed → 400, nothing written. A body
+ *     over the limit → 413, an unknown Content-Encoding → 415, one that cannot be decompressed → 400; a
+ *     `?account=` that is not one account id → 400.
  *  3. Each event is stored raw in meschain_webhooks under (marketplace, account:eventId) — a unique key,
  *     so a redelivery (or three copies arriving at once) is recognised and stored once — and ONE job per
  *     new event is queued; the answer (202) goes out before any processing.
@@ -52,18 +55,40 @@ function storableHeaders(headers: Request['headers']): Record<string, unknown> {
 
 export const eventKey = (accountId: number, eventId: string): string => `${accountId}:${eventId}`.slice(0, 191);
 
+/** `?account=<id>` in the registered URL pins the account; otherwise the credentials tell it. */
+const pinQuery = z.object({ account: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number).optional() });
+
+/**
+ * Reads the raw body; a body the parser refuses (too large, an unknown or broken Content-Encoding, cut
+ * off) is the caller's fault and answered here with 4xx, not left to the app's 500 handler.
+ */
+function readBody(limit: number) {
+  const raw = express.raw({ type: () => true, limit });
+  return (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const e = err as { status?: number; type?: string };
+      if (!e.status || e.status >= 500) return next(err);
+      res.setHeader('Connection', 'close');
+      if (e.type === 'entity.too.large') return fail(res, 413, 'payload_too_large', `webhook body larger than ${limit} bytes / webhook gövdesi çok büyük`);
+      if (e.status === 415) return fail(res, 415, 'unsupported_encoding', 'unsupported Content-Encoding (identity, gzip, deflate or br) / desteklenmeyen Content-Encoding');
+      fail(res, 400, 'malformed', 'webhook body could not be read (broken compression or cut off) / webhook gövdesi okunamadı');
+    });
+}
+
 export function createWebhookRouter(deps: ReceiverDeps): Router {
   const router = Router();
-  router.post('/:marketplace', express.raw({ type: () => true, limit: deps.maxBodyBytes ?? 2 * 1024 * 1024 }), async (req: Request, res: Response) => {
+  router.post('/:marketplace', readBody(deps.maxBodyBytes ?? 2 * 1024 * 1024), async (req: Request, res: Response) => {
     try {
       const code = req.params.marketplace ?? '';
       if (!isMarketplaceCode(code)) return fail(res, 404, 'unknown_marketplace', `unknown marketplace '${code}' / bilinmeyen pazaryeri`);
       const handler = deps.access.webhookHandler(code);
       if (!handler) return fail(res, 404, 'webhooks_unsupported', `${code} webhooks are not supported by this build / bu pazaryeri için webhook desteklenmiyor`);
+      const pin = pinQuery.safeParse({ account: req.query.account });
+      if (!pin.success) return fail(res, 400, 'bad_account', 'account must be one account id (a positive whole number), as in ?account=3 / account tek bir hesap numarası olmalı');
+      const pinned = pin.data.account;
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const wreq = toWebhookRequest(req, rawBody);
-      // `?account=<id>` in the registered URL pins the account; otherwise the credentials tell it.
-      const pinned = typeof req.query.account === 'string' ? Number(req.query.account) : undefined;
       const accounts = (await deps.access.accounts()).filter((a) => a.code === code && a.enabled && (pinned === undefined || a.id === pinned));
       if (accounts.length === 0) return fail(res, 404, 'no_account', `no enabled ${code} account receives webhooks here / etkin hesap yok`);
 
