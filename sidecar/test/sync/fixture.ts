@@ -121,6 +121,19 @@ export async function startWorld(opts: {
 }
 
 /** Polls until `check` returns true (bounded; no timing assertions). */
+/** `n` enabled, stock-tracked products sold as they are (no options): each has exactly one listing. */
+export async function plainProducts(knex: Knex, n: number): Promise<number[]> {
+  const ids = (
+    await rows<{ product_id: number }>(
+      knex,
+      `SELECT p.product_id FROM ${PREFIX}product p WHERE p.status = 1 AND p.subtract = 1 AND p.date_available <= CURDATE()
+          AND NOT EXISTS (SELECT 1 FROM ${PREFIX}product_option_value v WHERE v.product_id = p.product_id) ORDER BY p.product_id LIMIT ${n}`,
+    )
+  ).map((r) => Number(r.product_id));
+  if (ids.length !== n) throw new Error(`the seeded shop has ${ids.length} products without options, ${n} wanted`);
+  return ids;
+}
+
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 200): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {

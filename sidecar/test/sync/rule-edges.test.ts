@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { stockRuleSchema } from '../../src/sync/rules';
-import { PREFIX, queueIdle, rows, startWorld, waitFor, type World } from './fixture';
+import { PREFIX, queueIdle, rows, startWorld, waitFor, type World, plainProducts } from './fixture';
 
 /**
  * Edges of the owner's rules and of quarantine, through the running sidecar and the Trendyol sandbox:
@@ -29,14 +29,7 @@ describe('rule and quarantine edges', function () {
   before(async () => {
     world = await startWorld({ products: 30, rules: { scope: 'account', safety: { quarantineAfter: 2 } } });
     // Products sold as they are (no options), so each has exactly one listing.
-    plain = (
-      await rows<{ product_id: number }>(
-        world.db.knex,
-        `SELECT p.product_id FROM ${PREFIX}product p WHERE p.status = 1 AND p.subtract = 1 AND p.date_available <= CURDATE()
-            AND NOT EXISTS (SELECT 1 FROM ${PREFIX}product_option_value v WHERE v.product_id = p.product_id) ORDER BY p.product_id LIMIT 2`,
-      )
-    ).map((r) => Number(r.product_id));
-    assert.equal(plain.length, 2, 'two products without options');
+    plain = await plainProducts(world.db.knex, 2);
   });
   after(async () => world?.close());
 

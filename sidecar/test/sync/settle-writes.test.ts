@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { enqueueMany } from '../../src/sync/queue/enqueue';
 import { JOB } from '../../src/sync/stock-price/deps';
 import { pollSpec } from '../../src/sync/stock-price/push';
-import { PREFIX, REMOTE_CATEGORY, queueIdle, rows, startWorld, waitFor, type World } from './fixture';
+import { PREFIX, REMOTE_CATEGORY, queueIdle, rows, startWorld, waitFor, type World, plainProducts } from './fixture';
 
 /**
  * How the outbound sync records what it cannot be sure of, through the running sidecar and the Trendyol
@@ -74,14 +74,7 @@ describe('settling unknown failures and writes that belong together', function (
 
   before(async () => {
     world = await startWorld({ products: 20 });
-    plain = (
-      await rows<{ product_id: number }>(
-        world.db.knex,
-        `SELECT p.product_id FROM ${PREFIX}product p WHERE p.status = 1 AND p.subtract = 1 AND p.date_available <= CURDATE()
-            AND NOT EXISTS (SELECT 1 FROM ${PREFIX}product_option_value v WHERE v.product_id = p.product_id) ORDER BY p.product_id LIMIT 2`,
-      )
-    ).map((r) => Number(r.product_id));
-    assert.equal(plain.length, 2, 'two products without options');
+    plain = await plainProducts(world.db.knex, 2);
     const listed = await world.api('POST', `/api/marketplaces/${world.accountId}/listings`, { productIds: [plain[0]] });
     assert.equal(listed.status, 202, JSON.stringify(listed.body));
     await waitFor('the listing on the sandbox', async () => (await listing(plain[0]!))?.state === 'active' && (await queueIdle(world.db.knex, world.accountId)));
