@@ -54,6 +54,26 @@ describe('analytics: seller actions for live listings whose update was refused',
   });
 });
 
+describe('analytics: one listing action per product and account', () => {
+  it('lets a failed variant speak for an inactive one of the same product and account, so its value is counted once', () => {
+    const actions = rankActions({
+      ...base,
+      products: new Map([[1, product(1)]]),
+      prices: [],
+      listings: [
+        { listingId: 1, marketplaceId: 4, marketplace: 'trendyol', productId: 1, state: 'inactive', lastError: null },
+        { listingId: 2, marketplaceId: 4, marketplace: 'trendyol', productId: 1, state: 'failed', lastError: 'Kategori bulunamadı' },
+        // Another account of the same product is its own action.
+        { listingId: 3, marketplaceId: 5, marketplace: 'n11', productId: 1, state: 'inactive', lastError: null },
+      ],
+    });
+    assert.deepEqual(
+      actions.map((a) => [a.action, a.marketplaceId, Math.round(a.expectedValue)]),
+      [['fix_listing', 4, 480], ['relist', 5, 300]],
+    );
+  });
+});
+
 describe('analytics: seller actions for prices outside the owner’s rules', () => {
   it('raises every forced move, whatever the expected profit, valued at the money on the wrong side of the rule', () => {
     const actions = rankActions({

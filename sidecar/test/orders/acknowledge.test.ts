@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { decodeSecretKey } from '../../src/config/schema';
-import { keyRing } from '../../src/crypto/secrets';
 import { addOrderHistory, loadOcContext, recoverOrderWrites, type OcContext } from '../../src/db/opencart';
 import type { MarketplaceAdapter } from '../../src/marketplaces/contract';
 import { createMarketplaceHttp } from '../../src/marketplaces/http';
 import type { MarketplaceOrder } from '../../src/marketplaces/types';
 import { startTrendyolSandbox, type TrendyolSandbox } from '../../src/sandbox/trendyol';
-import { AccountStore } from '../../src/sync/accounts';
 import { listAlerts } from '../../src/sync/heartbeats';
 import { createAccess, type MarketplaceAccess, type OrderAccount } from '../../src/sync/orders/access';
 import { importBatch } from '../../src/sync/orders/batch';
@@ -17,7 +14,7 @@ import { definitionOf } from '../../src/sync/orders/wiring';
 import { handleStatusOut, shipmentsOfOrder } from '../../src/sync/status-out';
 import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { CANON, IPHONE, setupShop, stockOf } from './support';
+import { CANON, IPHONE, setupShop, stockOf, storeSandboxSeller } from './support';
 
 /**
  * Acknowledge on import (order setting acknowledgeOnImport) against the real OpenCart schema and the
@@ -41,20 +38,11 @@ describe('orders: acknowledge imported packages on Trendyol (Picking)', function
     await setupShop(db.knex, prefix);
     sandbox = await startTrendyolSandbox();
     for (const barcode of [IPHONE.barcode, CANON.red.barcode]) sandbox.control.seedProduct({ barcode, quantity: 500, salePrice: 960, listPrice: 960 });
-    const store = new AccountStore(db.knex, keyRing(decodeSecretKey('a'.repeat(64))!), definitionOf);
-    const seller = sandbox.sellers[0]!;
-    const created = await store.create({
-      code: 'trendyol',
-      name: 'Trendyol sandbox',
-      enabled: true,
-      baseUrl: sandbox.baseUrl,
-      credentials: { sellerId: seller.sellerId, apiKey: seller.apiKey, apiSecret: seller.apiSecret },
-      flows: { ordersIn: true, statusOut: true },
-    });
+    const { store, accountId } = await storeSandboxSeller(db.knex, sandbox);
     // The client's own retries without waiting: what is under test is the retry of the package action.
     const http = createMarketplaceHttp({ knex: db.knex, sleep: async () => undefined });
     access = createAccess({ store, definition: definitionOf, http });
-    account = (await access.account(created.id))!;
+    account = (await access.account(accountId))!;
     adapter = await access.adapter(account.id);
     ctx = await loadOcContext(db.knex, { prefix });
     env = { ctx, logger: createLogger('silent') };

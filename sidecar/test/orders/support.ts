@@ -6,7 +6,7 @@ import type { OrderEnv } from '../../src/sync/orders/process';
 import { createLogger } from '../../src/util/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { decodeSecretKey } from '../../src/config/schema';
-import { keyRing } from '../../src/crypto/secrets';
+import { keyRing, type KeyRing } from '../../src/crypto/secrets';
 import type { TrendyolSandbox } from '../../src/sandbox/trendyol';
 import { AccountStore } from '../../src/sync/accounts';
 import type { MarketplaceAccess, OrderAccount } from '../../src/sync/orders/access';
@@ -58,18 +58,12 @@ export async function importFixture(prefix: string): Promise<{ db: TestDatabase;
   return { db, ctx, env: { ctx, logger: createLogger('silent') }, account: { id: await addAccount(db.knex), code: 'trendyol', name: 'Trendyol test', statusOut: ACCOUNT_FLOWS.statusOut } };
 }
 
-/**
- * The sandbox's first seller as a stored Trendyol account (sealed credentials, orders in and status
- * out on) in a shop set up by setupShop, with the direct access and the import environment over it.
- */
-export async function connectSandboxSeller(
-  knex: Knex,
-  prefix: string,
-  sandbox: TrendyolSandbox,
-): Promise<{ access: MarketplaceAccess; account: OrderAccount; env: OrderEnv }> {
+/** The sandbox's first seller as a stored Trendyol account (sealed credentials, orders in and status out on). */
+export async function storeSandboxSeller(knex: Knex, sandbox: TrendyolSandbox): Promise<{ store: AccountStore; secrets: KeyRing; accountId: number }> {
   const secrets = keyRing(decodeSecretKey('f'.repeat(64))!);
+  const store = new AccountStore(knex, secrets, definitionOf);
   const seller = sandbox.sellers[0]!;
-  const created = await new AccountStore(knex, secrets, definitionOf).create({
+  const created = await store.create({
     code: 'trendyol',
     name: 'Trendyol sandbox',
     enabled: true,
@@ -77,9 +71,19 @@ export async function connectSandboxSeller(
     credentials: { sellerId: seller.sellerId, apiKey: seller.apiKey, apiSecret: seller.apiSecret },
     flows: { ordersIn: true, statusOut: true },
   });
+  return { store, secrets, accountId: created.id };
+}
+
+/** storeSandboxSeller in a shop set up by setupShop, with the direct access and the import environment over it. */
+export async function connectSandboxSeller(
+  knex: Knex,
+  prefix: string,
+  sandbox: TrendyolSandbox,
+): Promise<{ access: MarketplaceAccess; account: OrderAccount; env: OrderEnv }> {
+  const { secrets, accountId } = await storeSandboxSeller(knex, sandbox);
   const logger = createLogger('silent');
   const access = directAccess({ knex, secrets, logger });
-  return { access, account: (await access.account(created.id))!, env: { ctx: await loadOcContext(knex, { prefix }), logger } };
+  return { access, account: (await access.account(accountId))!, env: { ctx: await loadOcContext(knex, { prefix }), logger } };
 }
 
 export interface LineSpec {

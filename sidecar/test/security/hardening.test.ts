@@ -27,27 +27,23 @@ describe('security: hardening (bridge lifetime, admin API input)', () => {
 
   it('refuses a bridge token dated in the future, which would otherwise outlive the 300 s bound', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const future = await new SignJWT({ username: 'admin', user_group_id: 1, store_id: 0, permission: OWNER.permission })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(BRIDGE_ISSUER)
-      .setAudience(BRIDGE_AUDIENCE)
-      .setSubject('1')
-      .setIssuedAt(now + 86_400)
-      .setExpirationTime(now + 86_400 + 120)
-      .sign(createSecretKey(Buffer.from(BRIDGE_SECRET, 'utf8')));
+    // Signed by hand: signBridgeToken always dates a token now.
+    const ownerToken = (iat: number, exp: number) =>
+      new SignJWT({ username: 'admin', user_group_id: 1, store_id: 0, permission: OWNER.permission })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(BRIDGE_ISSUER)
+        .setAudience(BRIDGE_AUDIENCE)
+        .setSubject('1')
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(createSecretKey(Buffer.from(BRIDGE_SECRET, 'utf8')));
+    const future = await ownerToken(now + 86_400, now + 86_400 + 120);
     const r = await api(url, '/api/security/me', `Bridge ${future}`);
     assert.equal(r.status, 401);
     assert.equal(((await r.json()) as ErrorJson).error.code, 'invalid_token');
     assert.match(r.headers.get('www-authenticate') ?? '', /future/);
     // A little clock skew is still tolerated.
-    const skewed = await new SignJWT({ username: 'admin', user_group_id: 1, store_id: 0, permission: OWNER.permission })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(BRIDGE_ISSUER)
-      .setAudience(BRIDGE_AUDIENCE)
-      .setSubject('1')
-      .setIssuedAt(now + 10)
-      .setExpirationTime(now + 130)
-      .sign(createSecretKey(Buffer.from(BRIDGE_SECRET, 'utf8')));
+    const skewed = await ownerToken(now + 10, now + 130);
     assert.equal((await api(url, '/api/security/me', `Bridge ${skewed}`)).status, 200);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodeOcText, loadCategories, type OcCategory, type OcContext, type OcProduct } from '../../db/opencart';
 import { placeholders, rawRows } from '../../db/raw';
-import { mappedCategory } from '../../sync/listing/build';
+import { attributeValue, mappedCategory, productFieldValue } from '../../sync/listing/build';
 import { MappingStore, type AccountMappings, type AttributeMapping } from '../../sync/listing/mappings';
 import type { ListingQualityInput } from './listing-quality';
 
@@ -19,7 +19,6 @@ import type { ListingQualityInput } from './listing-quality';
  * mapped, or whose source is empty for the product, is what the push blocks the listing for.
  */
 
-const FIELDS = new Set(['model', 'sku', 'upc', 'ean', 'jan', 'isbn', 'mpn', 'location', 'weight', 'length', 'width', 'height', 'manufacturer_id']);
 /** Worst first: a blocked listing is never sent; a quarantined one is no longer retried. */
 const HELD = ['blocked', 'quarantined', 'failed'];
 
@@ -64,8 +63,9 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
     ),
     rawRows<Record<string, unknown> & { product_id: number; name: string | null; description: string | null; image: string | null }>(
       ctx.knex,
-      `SELECT p.*, pd.name, pd.description FROM \`${t('product')}\` p
+      `SELECT p.*, pd.name, pd.description, m.name AS manufacturer FROM \`${t('product')}\` p
          LEFT JOIN \`${t('product_description')}\` pd ON pd.product_id = p.product_id AND pd.language_id = ?
+         LEFT JOIN \`${t('manufacturer')}\` m ON m.manufacturer_id = p.manufacturer_id
         WHERE p.product_id IN (${placeholders(ids.length)})`,
       [ctx.languageId, ...ids],
     ),
@@ -105,7 +105,7 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
     const rows = listingsOf.get(pairKey(g.marketplace_id, g.product_id)) ?? [];
     if (!p || rows.length === 0) continue;
     // Then, below the held states: live listings whose last update the marketplace refused.
-    const held = [...HELD, 'active'].map((s) => rows.filter((r) => r.state === s && (s !== 'active' || r.last_error))).find((r) => r.length > 0);
+    const held = [...HELD, 'active'].map((s) => rows.filter((r) => r.state === s && (s !== 'active' || r.last_error?.trim()))).find((r) => r.length > 0);
     const shown = held?.[0] ?? rows[0]!;
     const category = categoryOf.get(pairKey(g.marketplace_id, g.product_id)) ?? null;
     const cached = category ? remote.get(pairKey(g.marketplace_id, category)) : undefined;
@@ -126,7 +126,7 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
       requiredAttributes: [...required.values()],
       ...(category ? { requiredAttributesSource: cached ? { from: 'marketplace' as const, fetchedAt: cached.fetchedAt } : { from: 'mappings' as const } } : {}),
       state: shown.state,
-      lastError: held?.find((r) => r.last_error)?.last_error ?? null,
+      lastError: held?.find((r) => r.last_error?.trim())?.last_error ?? null,
       listingCount: rows.length,
       stateCount: held?.length ?? rows.filter((r) => r.state === shown.state).length,
     });
@@ -136,13 +136,11 @@ export async function loadListingInputs(ctx: OcContext, opts: { marketplace?: st
 
 function sourceValue(m: AttributeMapping, p: Record<string, unknown> & { product_id: number }, attrText: Map<string, string>, optionSet: Set<string>): string | null {
   if (m.sourceType === 'fixed') return m.fixedValue;
-  if (m.sourceType === 'attribute') return attrText.get(`${p.product_id}:${m.sourceRef}`) ?? null;
+  if (m.sourceType === 'attribute') return attributeValue(attrText.get(`${p.product_id}:${m.sourceRef}`));
   if (m.sourceType === 'option') return optionSet.has(`${p.product_id}:${m.sourceRef}`) ? '(variant)' : null;
-  // The push sends the manufacturer's name; a product has one exactly when manufacturer_id is set.
-  const field = m.sourceRef === 'manufacturer' ? 'manufacturer_id' : m.sourceRef;
-  if (!FIELDS.has(field)) return null;
-  const v = p[field];
-  return v === null || v === undefined || String(v).trim() === '' || Number(v) === 0 ? null : String(v);
+  // What the push itself would send (sync/listing/build.ts), the manufacturer by its decoded name.
+  const manufacturer = typeof p.manufacturer === 'string' ? decodeOcText(p.manufacturer) : null;
+  return productFieldValue(m.sourceRef, { ...p, manufacturer, weight: String(p.weight ?? '0') });
 }
 
 /** The marketplace's attribute lists the listing push cached, whatever their age: the newest there is. */

@@ -71,7 +71,7 @@ export async function trainRecommendations(
   const listings = await rawRows<{ id: number; marketplace_id: number; code: string; product_id: number; state: string; last_error: string | null }>(
     ctx.knex,
     `SELECT l.id, l.marketplace_id, m.code, l.product_id, l.state, l.last_error FROM meschain_listings l JOIN meschain_marketplaces m ON m.id = l.marketplace_id
-      WHERE m.store_id = ? AND (l.state IN ('blocked', 'failed', 'quarantined', 'inactive') OR (l.state = 'active' AND l.last_error IS NOT NULL AND l.last_error <> ''))`,
+      WHERE m.store_id = ? AND (l.state IN ('blocked', 'failed', 'quarantined', 'inactive') OR (l.state = 'active' AND TRIM(l.last_error) <> ''))`,
     [ctx.storeId],
   );
   const listingStatus: ListingStatus[] = listings.map((l) => ({ listingId: Number(l.id), marketplaceId: l.marketplace_id, marketplace: l.code, productId: l.product_id, state: l.state, lastError: l.last_error }));

@@ -174,7 +174,9 @@ export function rankActions(input: ActionInputs): SellerAction[] {
   const byTarget = new Map<string, ListingStatus[]>();
   for (const l of input.listings) {
     if (!needsFix(l) && l.state !== 'inactive') continue;
-    const key = `${l.productId}|${l.marketplaceId}|${l.state === 'inactive' ? 'relist' : 'fix'}`;
+    // One action per product and account: a fix outranks a relist (inactive ranks after every fix state),
+    // so the product's value is never counted twice.
+    const key = `${l.productId}|${l.marketplaceId}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), l]);
   }
   for (const group of byTarget.values()) {

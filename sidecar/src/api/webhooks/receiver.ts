@@ -71,7 +71,7 @@ function readBody(limit: number) {
       if (!e.status || e.status >= 500) return next(err);
       res.setHeader('Connection', 'close');
       if (e.type === 'entity.too.large') return fail(res, 413, 'payload_too_large', `webhook body larger than ${limit} bytes / webhook gövdesi çok büyük`);
-      if (e.status === 415) return fail(res, 415, 'unsupported_encoding', 'unsupported Content-Encoding (identity, gzip, deflate or br) / desteklenmeyen Content-Encoding');
+      if (e.status === 415) return fail(res, 415, 'unsupported_encoding', 'unsupported Content-Encoding (identity, gzip or deflate) / desteklenmeyen Content-Encoding');
       fail(res, 400, 'malformed', 'webhook body could not be read (broken compression or cut off) / webhook gövdesi okunamadı');
     });
 }

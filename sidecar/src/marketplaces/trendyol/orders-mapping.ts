@@ -5,8 +5,7 @@ import type { TyAddress, TyClaim, TyLine, TyPackage } from './wire';
 /**
  * Trendyol shipment packages and claims → normalised orders and returns. The edge (wire.ts) has read a
  * field of the wrong type as absent; absent money is left unknown where the order check must see it
- * (a line's unit price) rather than read as 0. Webhook packages reach here unchecked, so numbers are
- * still tested for being numbers.
+ * (a line's unit price) rather than read as 0.
  */
 
 /** A JSON number, or undefined for a missing, null or non-finite one (Trendyol sends null for unknown amounts). */

@@ -3,6 +3,7 @@ import type { WebhookHandler } from '../contract';
 import { MarketplaceError } from '../errors';
 import type { MarketplaceCredentials, WebhookEvent, WebhookRequest, WebhookVerification } from '../types';
 import { toOrders } from './orders-mapping';
+import { issueSummary } from './reply';
 import { tyPackage, type TyPackage } from './wire';
 
 function header(req: WebhookRequest, name: string): string | undefined {
@@ -53,7 +54,7 @@ export function createTrendyolWebhookHandler(clockOffsetMs: () => number = () =>
         // The same shape, and the same check, as an item of the order list (wire.ts).
         const parsed = tyPackage.safeParse(raw);
         if (!parsed.success) {
-          const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+          const where = issueSummary(parsed.error);
           throw new MarketplaceError('validation', `Trendyol webhook body is not a shipment package (${where})`, { marketplace: 'trendyol' });
         }
         const p: TyPackage = parsed.data;

@@ -74,25 +74,35 @@ function fromMap(map: Record<string, ValueTarget>, raw: string): ValueTarget | u
   return key === undefined ? undefined : map[key];
 }
 
+/**
+ * A mapped product field's value as the push sends it; null means nothing to send (a required
+ * attribute is then blocked). Listing insights use it too, so they name what the push blocks on.
+ */
+export function productFieldValue(ref: string, product: { manufacturer: string | null; weight: string | number } & Record<string, unknown>): string | null {
+  if (ref === 'manufacturer') return product.manufacturer || null;
+  if (ref === 'weight') return Number(product.weight) > 0 ? String(Number(product.weight)) : null;
+  const v = product[ref];
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+/** A mapped OpenCart attribute's text as the push sends it (blank is nothing). */
+export const attributeValue = (text: string | undefined): string | null => text?.trim() || null;
+
 function sourceValue(m: AttributeMapping, input: BuildInput): string | null {
   const { product, variant } = input;
   switch (m.sourceType) {
     case 'fixed':
       return m.fixedValue;
     case 'attribute':
-      return input.productAttributes.get(Number(m.sourceRef))?.trim() || null;
+      return attributeValue(input.productAttributes.get(Number(m.sourceRef)));
     case 'option': {
       const index = optionValueIndex(product);
       const chosen = variant.optionValues.find((o) => String(o.optionId) === m.sourceRef);
       if (chosen) return index.get(chosen.productOptionValueId)?.name ?? null;
       return null;
     }
-    case 'field': {
-      if (m.sourceRef === 'manufacturer') return product.manufacturer || null;
-      if (m.sourceRef === 'weight') return Number(product.weight) > 0 ? String(Number(product.weight)) : null;
-      const v = (product as unknown as Record<string, unknown>)[m.sourceRef];
-      return typeof v === 'string' && v.trim() ? v.trim() : null;
-    }
+    case 'field':
+      return productFieldValue(m.sourceRef, product as unknown as Parameters<typeof productFieldValue>[1]);
   }
 }
 

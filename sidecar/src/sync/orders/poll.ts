@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { raiseAlert, recordHeartbeat } from '../heartbeats';
 import type { OrderAccount } from './access';
 import type { AccountRef } from './create';
-import { headerOf, importOrder, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
+import { headerOf, importOrder, keepHeld, reprocessGroup, type ImportOutcome, type OrderEnv } from './process';
 import { pullReturns } from './returns';
 import { importBatch } from './batch';
-import { ensureGroup, findGroup, setPackages, updateGroup, upsertPackage } from './store';
+import { ensureGroup, findGroup, packagesOf, upsertPackage } from './store';
 import { orderIdsProblem } from './check';
 
 /**
@@ -60,12 +60,7 @@ export async function holdFailed(env: OrderEnv, account: AccountRef, order: Mark
   }
   const group = await ensureGroup(knex, account.id, order.orderId);
   for (const p of order.packages) await upsertPackage(knex, account.id, headerOf(order), p);
-  const reason = `import failed: ${(err as Error).message ?? String(err)} / içe aktarma başarısız`;
-  const ids = ((await knex('meschain_orders').select('id').where({ marketplace_id: account.id, remote_order_id: order.orderId }).whereNot('state', 'imported')) as Array<{ id: number }>).map(
-    (r) => r.id,
-  );
-  await setPackages(knex, ids, { state: 'held', hold_reason: reason.slice(0, 4000) });
-  if (ids.length) await updateGroup(knex, group.id, { state: 'held' });
+  await keepHeld(env, account, group, await packagesOf(knex, account.id, order.orderId), `import failed: ${(err as Error).message ?? String(err)} / içe aktarma başarısız`);
 }
 
 /** Imports one order; an unexpected failure is recorded as held (and counted) instead of thrown. */

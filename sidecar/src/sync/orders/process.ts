@@ -116,14 +116,14 @@ export async function holdGroup(env: OrderEnv, account: AccountRef, groupId: num
   }, env.leaseWaitMs);
 }
 
-/** Holds every package not yet part of an OpenCart order, as holdFailed (poll.ts) first did, in one commit. */
-async function keepHeld(env: OrderEnv, account: AccountRef, group: GroupRow, packages: readonly PackageRow[], reason: string): Promise<ImportOutcome> {
+/** Holds every package not yet part of an OpenCart order, with the reason, and the group, in one commit (a check that fails, an import that failed). */
+export async function keepHeld(env: OrderEnv, account: AccountRef, group: GroupRow, packages: readonly PackageRow[], reason: string): Promise<ImportOutcome> {
   const ids = packages.filter((p) => p.state !== 'imported').map((p) => p.id);
   await env.ctx.knex.transaction(async (trx) => {
     await setPackages(trx, ids, { state: 'held', hold_reason: reason.slice(0, 4000) });
     if (ids.length) await updateGroup(trx, group.id, { state: 'held' });
   });
-  env.logger.warn({ accountId: account.id, orderId: group.remoteOrderId, reason }, 'marketplace order held: it fails the order check');
+  env.logger.warn({ accountId: account.id, orderId: group.remoteOrderId, reason }, 'marketplace order held');
   return { groupId: group.id, remoteOrderId: group.remoteOrderId, state: ids.length ? 'held' : group.state, ocOrderId: group.ocOrderId, created: false, heldReasons: [reason] };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OcContext } from '../../db/opencart/context';
 import { rawRows } from '../../db/raw';
@@ -57,14 +58,17 @@ export async function queueRuleReplan(trx: Knex.Transaction, oc: Pick<OcContext,
   const ids = await reachedListings(trx, oc, account.id, scope, scope === 'account' ? 0 : scopeId);
   // Computed before the commit: a second of margin so the wait still covers the caches after it.
   const runAt = new Date(Date.now() + RULES_CACHE_MS + 1000);
+  const save = randomUUID();
   const specs: JobSpec[] = [];
   for (let i = 0; i < ids.length; i += RULE_REPLAN_CHUNK) {
     specs.push({
       queue: queueOf(account.id),
       type: JOB.stockPriceReplan,
       payload: { listingIds: ids.slice(i, i + RULE_REPLAN_CHUNK) },
-      // Saving the same rule again while its re-plan waits merges into it (newest listing set).
-      dedupeKey: `rule:${scope}:${scope === 'account' ? 0 : scopeId}:${i / RULE_REPLAN_CHUNK}`,
+      // A key of its own per save: merged into a waiting re-plan of an earlier save, the job would keep
+      // that one's earlier run_at and could run on another process's cache of the previous rule. Two
+      // re-plans are harmless (only real differences become pushes).
+      dedupeKey: `rule:${scope}:${scope === 'account' ? 0 : scopeId}:${i / RULE_REPLAN_CHUNK}:${save}`,
       priority: PRIORITY.price,
       runAt,
       maxAttempts: 20,

@@ -9,6 +9,7 @@ import { formatCsv, parseCsv, CsvSyntaxError } from './csv';
 import { STOCK_SOURCES, type StockSource } from './stock';
 import { toVariant, VARIANT_COLUMNS, type VariantStore } from './store';
 import { requestReplan } from '../pump/replan';
+import { boundsProblem } from './bounds';
 
 /**
  * Screen-free filling of the variant table: export every variant to CSV, edit it in a spreadsheet,
@@ -158,10 +159,6 @@ export async function importVariantsCsv(store: VariantStore, oc: OcContext, text
         }
       }
     }
-    if (values.stock_source === 'fixed' && columns.includes('fixed_quantity') && values.fixed_quantity === null) bad('fixed_quantity', 'is required when stock_source is fixed');
-    if (typeof values.min_price === 'string' && typeof values.max_price === 'string' && Number(values.min_price) > Number(values.max_price)) {
-      bad('min_price', `min_price ${values.min_price} is above max_price ${values.max_price}`);
-    }
     rows.push({ line: rec.line, productId: Number(pid), variantKey: key, values });
   }
 
@@ -217,22 +214,21 @@ export async function importVariantsCsv(store: VariantStore, oc: OcContext, text
       continue;
     }
     rowVariant.set(r, current?.id ?? null);
-    // The row as it would be stored: what the file leaves out keeps its stored value. Only a row whose
-    // file touches these columns is judged, so an older row that breaks them can still be edited otherwise.
-    const has = (c: Editable) => r.values[c] !== undefined;
-    if (has('stock_source') || has('fixed_quantity')) {
-      const source = has('stock_source') ? r.values.stock_source : current?.stockSource;
-      const quantity = has('fixed_quantity') ? r.values.fixed_quantity : (current?.fixedQuantity ?? null);
-      if (source === 'fixed' && quantity === null) {
-        problems.push({ line: r.line, column: has('fixed_quantity') ? 'fixed_quantity' : 'stock_source', message: 'stock_source fixed needs a fixed_quantity, and neither the file nor the stored variant has one' });
-      }
-    }
-    if (has('min_price') || has('max_price')) {
-      const min = has('min_price') ? r.values.min_price : (current?.minPrice ?? null);
-      const max = has('max_price') ? r.values.max_price : (current?.maxPrice ?? null);
-      if (min !== null && max !== null && Number(min) > Number(max) && !(has('min_price') && has('max_price'))) {
-        problems.push({ line: r.line, column: has('min_price') ? 'min_price' : 'max_price', message: `min_price ${String(min)} would be above max_price ${String(max)} (one of them from the stored variant)` });
-      }
+    // The row as it would be stored: what the file leaves out keeps its stored value (bounds.ts).
+    const v = r.values;
+    const problem = boundsProblem(
+      {
+        stockSource: v.stock_source as string | undefined,
+        fixedQuantity: v.fixed_quantity as number | null | undefined,
+        minPrice: v.min_price as string | null | undefined,
+        maxPrice: v.max_price as string | null | undefined,
+      },
+      current && { stockSource: current.stockSource, fixedQuantity: current.fixedQuantity, minPrice: current.minPrice, maxPrice: current.maxPrice },
+    );
+    if (problem?.kind === 'fixed_without_quantity') {
+      problems.push({ line: r.line, column: problem.field === 'fixedQuantity' ? 'fixed_quantity' : 'stock_source', message: 'stock_source fixed needs a fixed_quantity, and neither the file nor the stored variant has one' });
+    } else if (problem) {
+      problems.push({ line: r.line, column: problem.field === 'minPrice' ? 'min_price' : 'max_price', message: `min_price ${problem.min} is above max_price ${problem.max}` });
     }
   }
   // Codes used by variants the file does not touch.

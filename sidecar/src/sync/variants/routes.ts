@@ -6,7 +6,7 @@ import { requestReplan } from '../pump/replan';
 import { inTransaction } from '../queue/sql';
 import type { SyncEngine } from '../stock-price/engine';
 import { handle, HttpError, intParam, parseBody } from '../accounts/http';
-import { toUnits } from '../rules/decimal';
+import { boundsProblem } from './bounds';
 import { gtinProblem, skuProblem } from './codes';
 import { exportVariantsCsv, importVariantsCsv } from './csv-io';
 import { STOCK_SOURCES } from './stock';
@@ -34,26 +34,15 @@ interface StoredBounds {
   max_price: string | null;
 }
 
-/**
- * A patch is checked together with what the variant already holds (a patch may carry one side of a
- * pair). Only the pairs the patch touches are checked, so an older row that breaks a rule can still
- * have its other fields edited.
- */
+/** A patch judged with what the variant already holds (bounds.ts). */
 function checkBounds(p: z.output<typeof patchSchema>, stored: StoredBounds): void {
   const refuse = (field: string, en: string, tr: string) => new HttpError(400, 'invalid_request', `invalid request: ${field}: ${en}`, `geçersiz istek: ${field}: ${tr}`, [`${field}: ${en}`]);
-  if (p.stockSource !== undefined || p.fixedQuantity !== undefined) {
-    const source = p.stockSource ?? stored.stock_source;
-    const fixed = p.fixedQuantity !== undefined ? p.fixedQuantity : stored.fixed_quantity;
-    if (source === 'fixed' && fixed === null) throw refuse('fixedQuantity', 'is required when stockSource is fixed', 'stockSource fixed olduğunda fixedQuantity zorunludur');
-  }
-  if (p.minPrice !== undefined || p.maxPrice !== undefined) {
-    const min = p.minPrice !== undefined ? p.minPrice : stored.min_price;
-    const max = p.maxPrice !== undefined ? p.maxPrice : stored.max_price;
-    if (min !== null && max !== null && toUnits(min) > toUnits(max)) {
-      if (p.minPrice === undefined) throw refuse('maxPrice', `${max} must not be below minPrice (${min})`, `${max}, minPrice (${min}) değerinden küçük olamaz`);
-      throw refuse('minPrice', `${min} must not be above maxPrice (${max})`, `${min}, maxPrice (${max}) değerinden büyük olamaz`);
-    }
-  }
+  const problem = boundsProblem(p, { stockSource: stored.stock_source, fixedQuantity: stored.fixed_quantity, minPrice: stored.min_price, maxPrice: stored.max_price });
+  if (!problem) return;
+  if (problem.kind === 'fixed_without_quantity') throw refuse('fixedQuantity', 'is required when stockSource is fixed', 'stockSource fixed olduğunda fixedQuantity zorunludur');
+  const { min, max } = problem;
+  if (problem.field === 'maxPrice') throw refuse('maxPrice', `${max} must not be below minPrice (${min})`, `${max}, minPrice (${min}) değerinden küçük olamaz`);
+  throw refuse('minPrice', `${min} must not be above maxPrice (${max})`, `${min}, maxPrice (${max}) değerinden büyük olamaz`);
 }
 
 /** /api/variants: the variant table, its CSV export/import and generation. */
